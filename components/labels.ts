@@ -1,0 +1,23 @@
+/** The standard `app.kubernetes.io/*` labels, built in one place. */
+
+export const PART_OF = "dedicated-platform";
+export const MANAGED_BY = "pulumi";
+
+export interface LabelArgs {
+  /** What it is (`namespace`, `postgres`, `kong`...). */
+  name: string;
+  /** Which copy: the customer stack, or a finer instance name. */
+  instance: string;
+  /** Its role in the architecture (`isolation`, `database`, `gateway`...). */
+  component: string;
+}
+
+export function standardLabels(args: LabelArgs): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": args.name,
+    "app.kubernetes.io/instance": args.instance,
+    "app.kubernetes.io/component": args.component,
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The platform layer: everything that runs inside the cluster, built only from the seam
+ * (`CloudTarget`) and the parsed config. No cloud SDK is imported here.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../config/load";
+import type { CloudTarget } from "../providers/types";
+import { Concern } from "./namespace-catalog";
+import { PlatformNamespaces } from "./namespaces";
+
+export interface PlatformArgs {
+  config: PlatformConfig;
+  target: CloudTarget;
+}
+
+export class Platform extends pulumi.ComponentResource {
+  public readonly namespaces: Record<Concern, pulumi.Output<string>>;
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dedicated-platform:platform:Platform", name, {}, opts);
+    const { config, target } = args;
+
+    const namespaces = new PlatformNamespaces(
+      `${name}-ns`,
+      {
+        provider: target.kubernetes,
+        customer: config.customer,
+        prefix: config.namespacePrefix,
+        quotas: config.namespaceQuotas,
+        containerDefaults: config.containerDefaults,
+        protectData: config.protectData,
+      },
+      { parent: this },
+    );
+    this.namespaces = namespaces.names;
+    this.registerOutputs({ namespaces: this.namespaces });
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * Parses the stack config once into one typed object. Every key is checked on its own so that one
+ * message lists every problem (a typo'd key, a bad value, a missing key, a cross-key conflict)
+ * before any resource is declared.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "../components/namespace-catalog";
+import { ConfigError } from "./errors";
+import {
+  CONFIG_NAMESPACE,
+  Cloud,
+  Environment,
+  KEYS,
+  KeyName,
+  NodePoolConfig,
+  QuotaOverride,
+  containerDefaultsSchema,
+  existingSchema,
+} from "./schema";
+
+/** The parsed, defaulted stack config. Secrets stay Pulumi secrets. */
+export interface PlatformConfig {
+  cloud: Cloud;
+  customer: string;
+  environment: Environment;
+  /** Zones from config; undefined means "derive from the region" (cloud targets only). */
+  zones?: string[];
+  allowFewerZones: boolean;
+  protectData: boolean;
+  namespacePrefix: string;
+  /** `existing` target settings; `kubeconfig` is a Pulumi secret. */
+  existing: z.infer<typeof existingSchema> & { kubeconfig?: pulumi.Output<string> };
+  nodePools: NodePoolConfig[];
+  controlPlaneAllowedCidrs: string[];
+  namespaceQuotas: Record<Concern, Quota>;
+  containerDefaults: Required<z.infer<typeof containerDefaultsSchema>>;
+}
+
+export const DEFAULT_NODE_POOLS: NodePoolConfig[] = [
+  { name: "system", role: "system", minPerZone: 1, maxPerZone: 2 },
+  { name: "workload", role: "workload", minPerZone: 1, maxPerZone: 5 },
+];
+
+export const DEFAULT_CONTAINER_RESOURCES = {
+  requestCpu: "100m",
+  requestMemory: "128Mi",
+  limitCpu: "1",
+  limitMemory: "1Gi",
+};
+
+/** Keys that only the `existing` target reads: setting them on a cloud stack is a mistake, not a no-op. */
+const EXISTING_ONLY: KeyName[] = ["kubeconfig", "existing"];
+
+const fullKey = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
+
+function formatPath(key: string, path: PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : `${acc}.${String(p)}`),
+    fullKey(key),
+  );
+}
+
+function show(value: unknown): string {
+  return value === undefined ? "unset" : JSON.stringify(value);
+}
+
+/** Pulumi hands every value over as a string; lists, objects, numbers and booleans arrive as JSON text. */
+function decode(raw: string, json: boolean): unknown {
+  if (!json) return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw; // the schema then reports "expected array/object/boolean, got string"
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+function unknownKeyProblem(key: string): string {
+  const known = Object.keys(KEYS);
+  const nearest = known
+    .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d)[0];
+  const hint = nearest && nearest.d <= 3 ? ` Did you mean ${fullKey(nearest.k)}?` : "";
+  return `${fullKey(key)}: unknown key.${hint} Known keys: ${known.join(", ")}.`;
+}
+
+function issueProblem(key: string, issue: z.core.$ZodIssue, value: unknown): string {
+  const at = formatPath(key, issue.path);
+  const input = issue.path.reduce<unknown>(
+    (v, p) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[p] : undefined),
+    value,
+  );
+  if (issue.code === "unrecognized_keys") {
+    return `${at}: unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}; ${issue.message}.`;
+  }
+  return `${at} = ${show(input)}: ${issue.message}.`;
+}
+
+/**
+ * Parses raw stack config (`dedicated-platform:<key>` -> string, as Pulumi provides it).
+ * `secretKeys` holds the full keys that were set with `--secret`.
+ * Throws a ConfigError listing every problem.
+ */
+export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet<string>): PlatformConfig {
+  const problems: string[] = [];
+  const values: Partial<Record<KeyName, unknown>> = {};
+  const prefix = `${CONFIG_NAMESPACE}:`;
+
+  for (const [full, text] of Object.entries(raw)) {
+    if (!full.startsWith(prefix)) continue; // other namespaces (gcp:project, kubernetes:...) are not ours
+    const key = full.slice(prefix.length);
+    if (!(key in KEYS)) {
+      problems.push(unknownKeyProblem(key));
+      continue;
+    }
+    const spec = KEYS[key as KeyName];
+    if ("secret" in spec && spec.secret && !secretKeys.has(full)) {
+      problems.push(
+        `${full}: holds a credential and must be stored encrypted; set it with \`pulumi config set --secret ${full} ...\`.`,
+      );
+    }
+    const value = decode(text, spec.json);
+    const result = spec.schema.safeParse(value);
+    if (result.success) values[key as KeyName] = result.data;
+    else for (const issue of result.error.issues) problems.push(issueProblem(key, issue, value));
+  }
+
+  for (const [key, spec] of Object.entries(KEYS)) {
+    if ("required" in spec && spec.required && raw[fullKey(key)] === undefined) {
+      problems.push(`${fullKey(key)}: required but not set. ${spec.doc}`);
+    }
+  }
+
+  const cloud = values.cloud as Cloud | undefined;
+  const environment = (values.environment as Environment | undefined) ?? "production";
+  const allowFewerZones = (values.allowFewerZones as boolean | undefined) ?? false;
+  const zones = values.zones as string[] | undefined;
+  const nodePools = (values.nodePools as NodePoolConfig[] | undefined) ?? DEFAULT_NODE_POOLS;
+  const existing = (values.existing as z.infer<typeof existingSchema> | undefined) ?? existingSchema.parse({});
+
+  problems.push(...checkZones(cloud, zones, allowFewerZones));
+  problems.push(...checkNodePools(nodePools, values.nodePools !== undefined));
+  problems.push(...checkTarget(cloud, raw, existing));
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const quotaOverrides = (values.namespaceQuotas ?? {}) as Partial<Record<Concern, QuotaOverride>>;
+  const namespaceQuotas = Object.fromEntries(
+    CONCERNS.map((c) => [c, { ...CONCERN_SPECS[c].quota, ...stripUndefined(quotaOverrides[c] ?? {}) }]),
+  ) as Record<Concern, Quota>;
+
+  const kubeconfig = raw[fullKey("kubeconfig")];
+  return {
+    cloud: cloud as Cloud,
+    customer: values.customer as string,
+    environment,
+    zones,
+    allowFewerZones,
+    protectData: (values.protectData as boolean | undefined) ?? environment !== "dev",
+    namespacePrefix: (values.namespacePrefix as string | undefined) ?? "dp",
+    existing: { ...existing, kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig) },
+    nodePools,
+    controlPlaneAllowedCidrs: (values.controlPlaneAllowedCidrs as string[] | undefined) ?? [],
+    namespaceQuotas,
+    containerDefaults: {
+      ...DEFAULT_CONTAINER_RESOURCES,
+      ...stripUndefined((values.containerDefaults ?? {}) as Record<string, string | undefined>),
+    },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function checkZones(cloud: Cloud | undefined, zones: string[] | undefined, allowFewer: boolean): string[] {
+  const problems: string[] = [];
+  if (zones === undefined) {
+    if (cloud === "existing") {
+      problems.push(
+        `${fullKey("zones")}: required when cloud is "existing" (the zone names of the cluster's nodes' topology.kubernetes.io/zone label), e.g. ["zone-a","zone-b","zone-c"].`,
+      );
+    }
+    return problems;
+  }
+  const distinct = new Set(zones);
+  if (distinct.size !== zones.length) {
+    problems.push(`${fullKey("zones")} = ${show(zones)}: zones must be distinct.`);
+  }
+  if (distinct.size < 3 && !allowFewer) {
+    problems.push(
+      `${fullKey("zones")} = ${show(zones)}: ${distinct.size} zone(s) given; 3 are needed to survive the loss of a zone. Set ${fullKey("allowFewerZones")}: true to accept a platform that does not.`,
+    );
+  }
+  return problems;
+}
+
+function checkNodePools(pools: NodePoolConfig[], fromConfig: boolean): string[] {
+  if (!fromConfig) return [];
+  const problems: string[] = [];
+  const key = fullKey("nodePools");
+  const names = pools.map((p) => p.name);
+  const dupes = names.filter((n, i) => names.indexOf(n) !== i);
+  if (dupes.length > 0)
+    problems.push(`${key}: pool names must be unique; repeated: ${[...new Set(dupes)].join(", ")}.`);
+  const systems = pools.filter((p) => p.role === "system").length;
+  if (systems !== 1) problems.push(`${key}: exactly one pool with role "system" is needed; found ${systems}.`);
+  if (!pools.some((p) => p.role === "workload" && p.maxPerZone > 0)) {
+    problems.push(`${key}: at least one pool with role "workload" is needed.`);
+  }
+  return problems;
+}
+
+function checkTarget(
+  cloud: Cloud | undefined,
+  raw: Record<string, string>,
+  existing: z.infer<typeof existingSchema>,
+): string[] {
+  const problems: string[] = [];
+  if (cloud === undefined) return problems;
+  if (cloud !== "existing") {
+    for (const key of EXISTING_ONLY) {
+      if (raw[fullKey(key)] !== undefined) {
+        problems.push(
+          `${fullKey(key)}: only read when ${fullKey("cloud")} is "existing" (it is "${cloud}"); remove it.`,
+        );
+      }
+    }
+    return problems;
+  }
+  const ways = [
+    raw[fullKey("kubeconfig")] !== undefined ? fullKey("kubeconfig") : undefined,
+    existing.kubeContext !== undefined ? `${fullKey("existing")}.kubeContext` : undefined,
+    existing.renderYamlToDirectory !== undefined ? `${fullKey("existing")}.renderYamlToDirectory` : undefined,
+  ].filter((w): w is string => w !== undefined);
+  if (ways.length !== 1) {
+    problems.push(
+      `cloud "existing" needs exactly one way to reach the cluster: ${fullKey("kubeconfig")} (secret), ${fullKey("existing")}.kubeContext or ${fullKey("existing")}.renderYamlToDirectory; ${ways.length === 0 ? "none is set" : `set: ${ways.join(", ")}`}.`,
+    );
+  }
+  return problems;
+}
+
+/** Reads the running stack's config (the CLI's, or the one the test harness sets). */
+export function readStackConfig(): PlatformConfig {
+  // isConfigSecret is exported by the SDK's runtime but left out of its typings; it reads the
+  // PULUMI_CONFIG_SECRET_KEYS list the CLI passes to the program.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
+  const raw = pulumi.runtime.allConfig();
+  const secretKeys = new Set(Object.keys(raw).filter((k) => runtimeConfig.isConfigSecret(k)));
+  return parseConfig(raw, secretKeys);
+}

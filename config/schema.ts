@@ -1,0 +1,176 @@
+/**
+ * Every key this project reads from the stack config, under the `dedicated-platform:` namespace.
+ * One table: its schema, whether it holds JSON (lists, objects, numbers, booleans), whether it must be
+ * a secret, its default and what it means. The loader, the README table test and the docs all read it.
+ */
+import { z } from "zod";
+import { CONCERNS } from "../components/namespace-catalog";
+import { quantity } from "./quantities";
+
+export const CONFIG_NAMESPACE = "dedicated-platform";
+export const CLOUDS = ["gcp", "aws", "azure", "existing"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** A DNS-1123 label: what Kubernetes accepts as a namespace name or label value prefix. */
+const dnsLabel = (max: number) =>
+  z
+    .string()
+    .max(max, { message: `expected at most ${max} characters` })
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+      message: "expected lower-case letters, digits and '-', starting with a letter and not ending with '-'",
+    });
+
+export const nodePoolSchema = z
+  .strictObject({
+    /** Pool name, unique in the stack. */
+    name: dnsLabel(24),
+    /** `system` runs cluster add-ons only; `workload` runs the platform. */
+    role: z.enum(["system", "workload"]),
+    /** Minimum nodes in EACH zone (the same meaning on every cloud; providers convert). */
+    minPerZone: z.number().int().min(0).max(100),
+    /** Maximum nodes in EACH zone. */
+    maxPerZone: z.number().int().min(1).max(200),
+    /** Cloud machine type / VM size. Required by the cloud targets, ignored by `existing`. */
+    machineType: z.string().min(1).optional(),
+    /** Allocatable CPU of one node (quantity). Derived from the machine type on clouds; set it on `existing` to enable capacity checks. */
+    allocatableCpu: quantity.optional(),
+    /** Allocatable memory of one node (quantity). */
+    allocatableMemory: quantity.optional(),
+  })
+  .refine((p) => p.minPerZone <= p.maxPerZone, {
+    error: (iss) => {
+      const p = iss.input as { minPerZone: number; maxPerZone: number };
+      return `minPerZone (${p.minPerZone}) must be less than or equal to maxPerZone (${p.maxPerZone})`;
+    },
+    path: ["minPerZone"],
+  });
+export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
+
+export const quotaSchema = z.strictObject({
+  requestsCpu: quantity.optional(),
+  requestsMemory: quantity.optional(),
+  limitsCpu: quantity.optional(),
+  limitsMemory: quantity.optional(),
+  pods: z.number().int().min(1).max(5000).optional(),
+  persistentVolumeClaims: z.number().int().min(0).max(1000).optional(),
+  requestsStorage: quantity.optional(),
+});
+export type QuotaOverride = z.infer<typeof quotaSchema>;
+
+export const containerDefaultsSchema = z.strictObject({
+  requestCpu: quantity.optional(),
+  requestMemory: quantity.optional(),
+  limitCpu: quantity.optional(),
+  limitMemory: quantity.optional(),
+});
+
+export const existingSchema = z.strictObject({
+  /** kubeconfig context to use from the deployer's kubeconfig (instead of the `kubeconfig` secret). */
+  kubeContext: z.string().min(1).optional(),
+  /** Write every object as YAML into this directory instead of applying it to a cluster. */
+  renderYamlToDirectory: z.string().min(1).optional(),
+  /** StorageClass to use for zonal volumes; it must bind with WaitForFirstConsumer. */
+  storageClassName: dnsLabel(63).default("standard"),
+});
+
+const cidr = z.cidrv4({ message: "expected an IPv4 CIDR such as 203.0.113.0/24" });
+
+export interface KeySpec {
+  schema: z.ZodType;
+  /** Pulumi hands every value over as a string; JSON keys (lists, objects, numbers, booleans) are parsed first. */
+  json: boolean;
+  /** The key must be set with `pulumi config set --secret`. */
+  secret?: boolean;
+  required?: boolean;
+  /** Default as shown in the README. */
+  default: string;
+  doc: string;
+}
+
+export const KEYS = {
+  cloud: {
+    schema: z.enum(CLOUDS),
+    json: false,
+    required: true,
+    default: "(required)",
+    doc: "Target: `gcp` (GKE), `aws` (EKS), `azure` (AKS) or `existing` (a cluster you already have).",
+  },
+  customer: {
+    schema: dnsLabel(30),
+    json: false,
+    required: true,
+    default: "(required)",
+    doc: "Customer identifier (DNS label, at most 30 characters); used in resource names and labels. Never change it on a live stack.",
+  },
+  environment: {
+    schema: z.enum(ENVIRONMENTS),
+    json: false,
+    default: "`production`",
+    doc: "`dev`, `staging` or `production`. Decides safety defaults such as `protectData`.",
+  },
+  zones: {
+    schema: z.array(z.string().min(1)).min(1),
+    json: true,
+    default: "derived from the region (clouds); required for `existing`",
+    doc: "Availability zones the nodes span. Three distinct zones unless `allowFewerZones` is true.",
+  },
+  allowFewerZones: {
+    schema: z.boolean(),
+    json: true,
+    default: "`false`",
+    doc: "Explicit opt-out for stacks (dev only, in practice) that run on fewer than 3 zones and so do not survive a zone loss.",
+  },
+  protectData: {
+    schema: z.boolean(),
+    json: true,
+    default: "`true` unless `environment` is `dev`",
+    doc: "Protects everything that holds data (namespaces with volumes, datastores) from deletion by `pulumi destroy` or an accidental replace.",
+  },
+  namespacePrefix: {
+    schema: dnsLabel(20),
+    json: false,
+    default: "`dp`",
+    doc: "Prefix of every platform namespace (`<prefix>-data`, `<prefix>-gateway`, ...). Never change it on a live stack.",
+  },
+  kubeconfig: {
+    schema: z.string().min(1),
+    json: false,
+    secret: true,
+    default: "unset",
+    doc: "`existing` only: the kubeconfig of the target cluster, set with `--secret`. Exactly one of this, `existing.kubeContext` or `existing.renderYamlToDirectory`.",
+  },
+  existing: {
+    schema: existingSchema,
+    json: true,
+    default: "`{storageClassName: standard}`",
+    doc: "`existing` only: `kubeContext` (a context of the deployer's kubeconfig), `renderYamlToDirectory` (write YAML instead of applying), `storageClassName` (a WaitForFirstConsumer class).",
+  },
+  nodePools: {
+    schema: z.array(nodePoolSchema).min(2),
+    json: true,
+    default: "system 1-2 and workload 1-5 nodes per zone",
+    doc: "Node pools: `name`, `role` (`system`/`workload`), `minPerZone`, `maxPerZone` (counted PER ZONE on every cloud), `machineType`, `allocatableCpu`, `allocatableMemory`. One system pool and at least one workload pool.",
+  },
+  controlPlaneAllowedCidrs: {
+    schema: z.array(cidr),
+    json: true,
+    default: "`[]` (private access only)",
+    doc: "CIDRs allowed to reach the Kubernetes API endpoint (cloud targets).",
+  },
+  namespaceQuotas: {
+    schema: z.partialRecord(z.enum(CONCERNS), quotaSchema),
+    json: true,
+    default: "per-namespace defaults (see docs/architecture.md)",
+    doc: `ResourceQuota overrides per namespace concern (${CONCERNS.join(", ")}): requestsCpu, requestsMemory, limitsCpu, limitsMemory, pods, persistentVolumeClaims, requestsStorage.`,
+  },
+  containerDefaults: {
+    schema: containerDefaultsSchema,
+    json: true,
+    default: "requests 100m/128Mi, limits 1/1Gi",
+    doc: "LimitRange defaults for containers that declare no resources: requestCpu, requestMemory, limitCpu, limitMemory.",
+  },
+} satisfies Record<string, KeySpec>;
+
+export type KeyName = keyof typeof KEYS;

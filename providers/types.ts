@@ -1,0 +1,79 @@
+/**
+ * The seam: what every cloud target hands to the platform layer. The platform layer (components/)
+ * depends on this file and never on a cloud SDK.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../config/load";
+
+export type LoadBalancerKind = "public" | "internal";
+
+/** A node pool as the platform sees it. Counts are PER ZONE on every cloud. */
+export interface NodePoolInfo {
+  name: string;
+  role: "system" | "workload";
+  zones: string[];
+  minPerZone: number;
+  maxPerZone: number;
+  /** Allocatable capacity of one node, when known (cores, bytes); used by capacity checks. */
+  allocatable?: { cpu: number; memory: number };
+}
+
+/** A Kubernetes ServiceAccount that needs cloud permissions. */
+export interface ServiceAccountRef {
+  namespace: pulumi.Input<string>;
+  name: string;
+}
+
+/** A cloud permission a workload asks for. Targets translate it into their own IAM. */
+export type WorkloadGrant = { kind: "objectStore"; store: ObjectStore; access: "read" | "readWrite" };
+
+/** How a pod gets cloud permissions: what to put on its ServiceAccount and pod template. */
+export interface WorkloadIdentity {
+  serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+  podLabels: Record<string, string>;
+}
+
+/** A bucket on the cloud's own object store. */
+export interface ObjectStore {
+  /** `s3` speaks the S3 API; `gcs` and `azureBlob` need their native clients (Blob has no S3 API). */
+  api: "s3" | "gcs" | "azureBlob";
+  bucket: pulumi.Output<string>;
+  endpoint: pulumi.Output<string>;
+  region?: pulumi.Output<string>;
+}
+
+export interface ClusterOutputs {
+  clusterName: pulumi.Output<string>;
+  endpoint: pulumi.Output<string>;
+  /** Always a Pulumi secret. */
+  kubeconfig: pulumi.Output<string>;
+}
+
+/** What `buildCloud` returns: everything the platform layer may use of the cloud. */
+export interface CloudTarget {
+  cloud: PlatformConfig["cloud"];
+  /** The provider every platform resource is created with; never the ambient kubeconfig. */
+  kubernetes: k8s.Provider;
+  /** The zones the nodes span (3 unless the stack allows fewer). */
+  zones: string[];
+  /** Name of the zone-aware StorageClass (WaitForFirstConsumer, expansion allowed). */
+  storageClasses: { zonal: pulumi.Output<string> };
+  nodePools: NodePoolInfo[];
+  /** Service annotations that give a public or an internal load balancer on this cloud. */
+  loadBalancer(kind: LoadBalancerKind): Record<string, string>;
+  /**
+   * Grants a Kubernetes ServiceAccount cloud permissions. Undefined where the target has no cloud
+   * identity (`existing`): callers must then fall back to in-cluster credentials.
+   */
+  workloadIdentity?: (name: string, account: ServiceAccountRef, grants: WorkloadGrant[]) => WorkloadIdentity;
+  /** A bucket on the cloud's object store; undefined where the target has none (`existing`). */
+  objectStore?: (name: string) => ObjectStore;
+  outputs: ClusterOutputs;
+}
+
+/** The signature every target module exports as `buildCloud`. */
+export type BuildCloud = (
+  config: PlatformConfig,
+  opts?: pulumi.ComponentResourceOptions,
+) => Promise<CloudTarget> | CloudTarget;

@@ -1,0 +1,27 @@
+/** Stack configs for tests, in the shape of a Pulumi.<stack>.yaml file. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { StackFile } from "./harness/stack-file";
+
+export const EXAMPLES_DIR = path.resolve(__dirname, "../examples/stacks");
+
+export const exampleStacks = () =>
+  fs
+    .readdirSync(EXAMPLES_DIR)
+    .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+    .map((f) => path.join(EXAMPLES_DIR, f));
+
+/** A minimal valid `existing` stack; `extra` adds or overrides keys (without the namespace prefix). */
+export function existingStack(extra: Record<string, unknown> = {}): StackFile {
+  const config: Record<string, unknown> = {
+    "dedicated-platform:cloud": "existing",
+    "dedicated-platform:customer": "testco",
+    "dedicated-platform:zones": ["zone-a", "zone-b", "zone-c"],
+    "dedicated-platform:existing": { kubeContext: "kind-test" },
+  };
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete config[`dedicated-platform:${k}`];
+    else config[`dedicated-platform:${k}`] = v;
+  }
+  return { config };
+}

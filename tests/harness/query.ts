@@ -1,0 +1,59 @@
+/** Helpers to query a captured stack run. */
+import type { CapturedResource, StackRun } from "./run-stack";
+
+/** A Kubernetes object as the API server would receive it. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+/** Types that declare one Kubernetes object per resource (not providers, Helm releases or YAML bundles). */
+export function isK8sObject(r: CapturedResource): boolean {
+  return (
+    r.custom &&
+    r.type.startsWith("kubernetes:") &&
+    !r.type.startsWith("kubernetes:helm.sh/") &&
+    !r.type.startsWith("kubernetes:yaml/") &&
+    !r.type.startsWith("kubernetes:kustomize/")
+  );
+}
+
+export const ofType = (run: StackRun, type: string) => run.resources.filter((r) => r.type === type);
+
+/** Kubernetes objects of a kind (e.g. `NetworkPolicy`), optionally in one namespace. */
+export function objects(run: StackRun, kind?: string, namespace?: string): K8sObject[] {
+  return run.resources
+    .filter(isK8sObject)
+    .map((r) => r.inputs as unknown as K8sObject)
+    .filter(
+      (o) =>
+        (kind === undefined || o.kind === kind) && (namespace === undefined || o.metadata?.namespace === namespace),
+    );
+}
+
+export function resourceOf(run: StackRun, obj: K8sObject): CapturedResource {
+  const r = run.resources.find((res) => res.inputs === (obj as unknown));
+  if (!r) throw new Error(`no captured resource for ${obj.kind}/${obj.metadata.name}`);
+  return r;
+}
+
+export function byUrn(run: StackRun, urn: string): CapturedResource | undefined {
+  return run.resources.find((r) => r.urn === urn);
+}
+
+/** The URN part of a provider reference (`<urn>::<id>`). */
+export const providerUrn = (ref: string) => ref.slice(0, ref.lastIndexOf("::"));
+
+/** Every ancestor URN of a resource, nearest first. */
+export function ancestors(run: StackRun, r: CapturedResource): string[] {
+  const out: string[] = [];
+  for (let p = r.parent; p; p = byUrn(run, p)?.parent) out.push(p);
+  return out;
+}

@@ -1,0 +1,32 @@
+/** The seam: a stack loads only its own cloud's SDK, and targets that do not exist fail clearly. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { existingStack } from "./fixtures";
+import { runStack, StackRunError } from "./harness/run-stack";
+
+const CLOUD_SDKS = ["@pulumi/aws", "@pulumi/gcp", "@pulumi/azure-native", "@pulumi/eks", "@pulumi/awsx"];
+
+const loaded = (pkg: string) => Object.keys(require.cache).filter((p) => p.includes(`/node_modules/${pkg}/`));
+
+describe("cloud seam", () => {
+  it("an existing-cluster stack loads no cloud SDK", async () => {
+    const run = await runStack(existingStack());
+    assert.ok(run.resources.length > 0);
+    assert.ok(loaded("@pulumi/kubernetes").length > 0, "sanity: the module cache is observable");
+    for (const sdk of CLOUD_SDKS) assert.deepEqual(loaded(sdk), [], `${sdk} was loaded`);
+  });
+
+  it("a config error stops the program before any resource is declared", async () => {
+    const err = await runStack(existingStack({ cloud: "gpc" })).catch((e: unknown) => e);
+    assert.ok(err instanceof StackRunError, String(err));
+    assert.match(err.message, /dedicated-platform:cloud = "gpc"/);
+    assert.deepEqual(err.resources, []);
+  });
+
+  it("a cloud whose target is not built yet fails with the list of available ones", async () => {
+    const err = await runStack(existingStack({ cloud: "azure", existing: undefined })).catch((e: unknown) => e);
+    assert.ok(err instanceof StackRunError, String(err));
+    assert.match(err.message, /"azure": this target is not implemented yet; available: existing/);
+    assert.deepEqual(err.resources, []);
+  });
+});
