@@ -132,7 +132,7 @@ export class PlatformNamespaces extends pulumi.ComponentResource {
       // so a pod that forgets serviceAccountName gets no API credentials.
       new k8s.core.v1.ServiceAccountPatch(
         `${name}-${concern}-default-sa`,
-        { metadata: { name: "default", namespace }, automountServiceAccountToken: false },
+        { metadata: { name: "default", namespace, labels }, automountServiceAccountToken: false },
         childOpts,
       );
     }

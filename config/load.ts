@@ -252,11 +252,15 @@ function checkTarget(
 
 /** Reads the running stack's config (the CLI's, or the one the test harness sets). */
 export function readStackConfig(): PlatformConfig {
-  // isConfigSecret is exported by the SDK's runtime but left out of its typings; it reads the
-  // PULUMI_CONFIG_SECRET_KEYS list the CLI passes to the program.
+  // The config module directly, not `pulumi.runtime`: that index also loads the closure serializer
+  // (and TypeScript) which this program never uses. isConfigSecret is exported but left out of the
+  // typings; it reads the PULUMI_CONFIG_SECRET_KEYS list the CLI passes to the program.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
-  const raw = pulumi.runtime.allConfig();
+  const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
+    allConfig(): Record<string, string>;
+    isConfigSecret(k: string): boolean;
+  };
+  const raw = runtimeConfig.allConfig();
   const secretKeys = new Set(Object.keys(raw).filter((k) => runtimeConfig.isConfigSecret(k)));
   return parseConfig(raw, secretKeys);
 }

@@ -61,7 +61,7 @@ describe("example stacks", () => {
       });
 
       it("puts the standard app.kubernetes.io labels on every object", () => {
-        for (const o of objects(run).filter((o) => o.kind !== "ServiceAccount")) {
+        for (const o of objects(run)) {
           for (const label of STANDARD_LABELS) {
             assert.ok(
               o.metadata.labels?.[label],

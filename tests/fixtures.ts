@@ -5,11 +5,14 @@ import type { StackFile } from "./harness/stack-file";
 
 export const EXAMPLES_DIR = path.resolve(__dirname, "../examples/stacks");
 
-export const exampleStacks = () =>
-  fs
+/** The example customer stacks, plus the project's own dev stack. */
+export const exampleStacks = () => [
+  ...fs
     .readdirSync(EXAMPLES_DIR)
     .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
-    .map((f) => path.join(EXAMPLES_DIR, f));
+    .map((f) => path.join(EXAMPLES_DIR, f)),
+  path.resolve(__dirname, "../Pulumi.dev.yaml"),
+];
 
 /** A minimal valid `existing` stack; `extra` adds or overrides keys (without the namespace prefix). */
 export function existingStack(extra: Record<string, unknown> = {}): StackFile {

@@ -2,9 +2,9 @@
  * What the mocks return as a resource's state: its inputs, plus the outputs a real provider would
  * compute that the program reads back (generated names, random values).
  */
-import type * as pulumi from "@pulumi/pulumi";
+import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 
-export function mockResourceState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+export function mockResourceState(args: MockResourceArgs): Record<string, unknown> {
   const state: Record<string, unknown> = { ...args.inputs };
   if (args.type.startsWith("kubernetes:")) {
     const metadata = (args.inputs.metadata ?? {}) as Record<string, unknown>;

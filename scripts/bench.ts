@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: for each example stack, wall time and peak memory of evaluating it under mocks,
+ * side by side with a floor measured in the same run (a bare node process that only loads
+ * @pulumi/pulumi, @pulumi/kubernetes and that stack's cloud SDK), as a ratio. Then `tsc --noEmit`.
+ * Each figure is the median of BENCH_RUNS runs (default 3). Targets: ratio <= 1.5, tsc < 60 s.
+ *
+ * The program is evaluated as JavaScript compiled by tsc (into bin/), like the floor: the figure is
+ * the program's own cost, not the TypeScript loader's. The tsx path the tests use is shown beside it
+ * for reference (its require hook alone costs about a second here).
+ */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { exampleStacks } from "../tests/fixtures";
+import { readStackFile } from "../tests/harness/stack-file";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const ROOT = path.resolve(__dirname, "..");
+
+const CLOUD_SDK: Record<string, string | undefined> = {
+  gcp: "@pulumi/gcp",
+  aws: "@pulumi/aws",
+  azure: "@pulumi/azure-native/containerservice",
+  existing: undefined,
+};
+
+interface Sample {
+  ms: number;
+  maxRssMiB: number;
+}
+
+/** Runs node with args; the child prints its own peak RSS (KiB) as the last line. */
+function measure(args: string[]): Sample {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed:\n${r.stderr}`);
+  const lines = r.stdout.trim().split("\n");
+  return { ms, maxRssMiB: Number(lines[lines.length - 1]) / 1024 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function medianOf(args: string[]): Sample {
+  const samples = Array.from({ length: RUNS }, () => measure(args));
+  return { ms: median(samples.map((s) => s.ms)), maxRssMiB: median(samples.map((s) => s.maxRssMiB)) };
+}
+
+const PRINT_RSS = "console.log(process.resourceUsage().maxRSS)";
+
+function floorArgs(cloud: string): string[] {
+  const mods = ["@pulumi/pulumi", "@pulumi/kubernetes", CLOUD_SDK[cloud]].filter(Boolean);
+  return ["-e", `${mods.map((m) => `require(${JSON.stringify(m)});`).join("")}${PRINT_RSS}`];
+}
+
+const BIN = path.join(ROOT, "bin");
+
+function evalArgs(stackFile: string): string[] {
+  return [path.join(BIN, "scripts", "bench-eval.js"), stackFile];
+}
+
+function evalTsxArgs(stackFile: string): string[] {
+  return ["--import", "tsx", path.join(ROOT, "scripts", "bench-eval.ts"), stackFile];
+}
+
+function compile(): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [TSC, "--outDir", BIN, "--noEmit", "false"], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const TSC = require.resolve("typescript/bin/tsc");
+
+function main() {
+  const buildMs = compile();
+  const rows: string[] = [];
+  let worst = 0;
+  for (const file of exampleStacks()) {
+    const cloud = String(readStackFile(file).config?.["dedicated-platform:cloud"]);
+    const floor = medianOf(floorArgs(cloud));
+    const evaluated = medianOf(evalArgs(file));
+    const viaTsx = medianOf(evalTsxArgs(file));
+    const ratio = evaluated.ms / floor.ms;
+    worst = Math.max(worst, ratio);
+    rows.push(
+      [
+        path.basename(file).padEnd(36),
+        `${floor.ms.toFixed(0)} ms / ${floor.maxRssMiB.toFixed(0)} MiB`.padEnd(22),
+        `${evaluated.ms.toFixed(0)} ms / ${evaluated.maxRssMiB.toFixed(0)} MiB`.padEnd(22),
+        `${ratio.toFixed(2)}x time, ${(evaluated.maxRssMiB / floor.maxRssMiB).toFixed(2)}x memory`.padEnd(28),
+        `(tsx: ${viaTsx.ms.toFixed(0)} ms, ${(viaTsx.ms / floor.ms).toFixed(2)}x)`,
+      ].join(" "),
+    );
+  }
+  console.log(`Median of ${RUNS} runs each.`);
+  console.log(`${"stack".padEnd(36)} ${"floor".padEnd(22)} ${"evaluate (mocks)".padEnd(22)} ratio`);
+  for (const r of rows) console.log(r);
+  console.log(`worst time ratio ${worst.toFixed(2)}x (target <= 1.5x)`);
+
+  console.log(`tsc build into bin/: ${(buildMs / 1000).toFixed(1)} s`);
+  const start = process.hrtime.bigint();
+  const tsc = spawnSync(process.execPath, [TSC, "--noEmit"], { cwd: ROOT, encoding: "utf8" });
+  const tscMs = Number(process.hrtime.bigint() - start) / 1e6;
+  console.log(`tsc --noEmit: ${(tscMs / 1000).toFixed(1)} s (target < 60 s)${tsc.status === 0 ? "" : " FAILED"}`);
+}
+
+main();
