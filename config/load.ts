@@ -6,12 +6,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "../components/namespace-catalog";
+import { overlappingPairs } from "./cidr";
 import { ConfigError } from "./errors";
 import {
   CONFIG_NAMESPACE,
   Cloud,
   Environment,
   KEYS,
+  GcpConfig,
   KeyName,
   NodePoolConfig,
   QuotaOverride,
@@ -34,6 +36,9 @@ export interface PlatformConfig {
   nodePools: NodePoolConfig[];
   controlPlaneAllowedCidrs: string[];
   namespaceQuotas: Record<Concern, Quota>;
+  /** `gcp` target settings, with deletionProtection resolved. */
+  gcp?: GcpConfig & { deletionProtection: boolean };
+  storageReclaimPolicy: "Retain" | "Delete";
   containerDefaults: Required<z.infer<typeof containerDefaultsSchema>>;
 }
 
@@ -49,8 +54,10 @@ export const DEFAULT_CONTAINER_RESOURCES = {
   limitMemory: "1Gi",
 };
 
-/** Keys that only the `existing` target reads: setting them on a cloud stack is a mistake, not a no-op. */
-const EXISTING_ONLY: KeyName[] = ["kubeconfig", "existing"];
+/** Keys that only one target reads: setting them for another is a mistake, not a no-op. */
+const TARGET_ONLY: Partial<Record<KeyName, Cloud>> = { kubeconfig: "existing", existing: "existing", gcp: "gcp" };
+/** The key holding each cloud target's own settings, required when that cloud is selected. */
+const CLOUD_KEY: Partial<Record<Cloud, KeyName>> = { gcp: "gcp" };
 
 const fullKey = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
 
@@ -150,6 +157,15 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
   problems.push(...checkZones(cloud, zones, allowFewerZones));
   problems.push(...checkNodePools(nodePools, values.nodePools !== undefined));
   problems.push(...checkTarget(cloud, raw, existing));
+  const gcp = values.gcp as GcpConfig | undefined;
+  if (cloud === "gcp" && gcp) problems.push(...checkGcp(gcp, zones));
+  if (cloud !== undefined && cloud !== "existing") {
+    nodePools.forEach((p, i) => {
+      if (!p.machineType) {
+        problems.push(`${fullKey("nodePools")}[${i}].machineType: required on cloud "${cloud}" (pool "${p.name}").`);
+      }
+    });
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -171,6 +187,9 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     nodePools,
     controlPlaneAllowedCidrs: (values.controlPlaneAllowedCidrs as string[] | undefined) ?? [],
     namespaceQuotas,
+    gcp: gcp && { ...gcp, deletionProtection: gcp.deletionProtection ?? environment !== "dev" },
+    storageReclaimPolicy:
+      (values.storageReclaimPolicy as "Retain" | "Delete" | undefined) ?? (environment === "dev" ? "Delete" : "Retain"),
     containerDefaults: {
       ...DEFAULT_CONTAINER_RESOURCES,
       ...stripUndefined((values.containerDefaults ?? {}) as Record<string, string | undefined>),
@@ -227,16 +246,16 @@ function checkTarget(
 ): string[] {
   const problems: string[] = [];
   if (cloud === undefined) return problems;
-  if (cloud !== "existing") {
-    for (const key of EXISTING_ONLY) {
-      if (raw[fullKey(key)] !== undefined) {
-        problems.push(
-          `${fullKey(key)}: only read when ${fullKey("cloud")} is "existing" (it is "${cloud}"); remove it.`,
-        );
-      }
+  for (const [key, only] of Object.entries(TARGET_ONLY)) {
+    if (only !== cloud && raw[fullKey(key)] !== undefined) {
+      problems.push(`${fullKey(key)}: only read when ${fullKey("cloud")} is "${only}" (it is "${cloud}"); remove it.`);
     }
-    return problems;
   }
+  const cloudKey = CLOUD_KEY[cloud];
+  if (cloudKey && raw[fullKey(cloudKey)] === undefined) {
+    problems.push(`${fullKey(cloudKey)}: required when ${fullKey("cloud")} is "${cloud}". ${KEYS[cloudKey].doc}`);
+  }
+  if (cloud !== "existing") return problems;
   const ways = [
     raw[fullKey("kubeconfig")] !== undefined ? fullKey("kubeconfig") : undefined,
     existing.kubeContext !== undefined ? `${fullKey("existing")}.kubeContext` : undefined,
@@ -246,6 +265,28 @@ function checkTarget(
     problems.push(
       `cloud "existing" needs exactly one way to reach the cluster: ${fullKey("kubeconfig")} (secret), ${fullKey("existing")}.kubeContext or ${fullKey("existing")}.renderYamlToDirectory; ${ways.length === 0 ? "none is set" : `set: ${ways.join(", ")}`}.`,
     );
+  }
+  return problems;
+}
+
+function checkGcp(gcp: GcpConfig, zones: string[] | undefined): string[] {
+  const problems: string[] = [];
+  const outside = (zones ?? []).filter((z) => !z.startsWith(`${gcp.region}-`));
+  if (outside.length > 0) {
+    problems.push(
+      `${fullKey("zones")} = ${show(zones)}: ${outside.join(", ")} not in region ${gcp.region} (${fullKey("gcp")}.region); zones of ${gcp.region} look like ${gcp.region}-b.`,
+    );
+  }
+  for (const pair of overlappingPairs({
+    nodesCidr: gcp.nodesCidr,
+    podsCidr: gcp.podsCidr,
+    servicesCidr: gcp.servicesCidr,
+    masterCidr: gcp.masterCidr,
+  })) {
+    problems.push(`${fullKey("gcp")}: ${pair}; the node, pod, service and control-plane ranges must not overlap.`);
+  }
+  if (!/\/28$/.test(gcp.masterCidr)) {
+    problems.push(`${fullKey("gcp")}.masterCidr = ${show(gcp.masterCidr)}: GKE needs a /28 for the control plane.`);
   }
   return problems;
 }

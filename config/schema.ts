@@ -77,6 +77,49 @@ export const existingSchema = z.strictObject({
 
 const cidr = z.cidrv4({ message: "expected an IPv4 CIDR such as 203.0.113.0/24" });
 
+/** A weekly maintenance window: RFC 3339 start and end of a first occurrence plus an RFC 5545 RRULE. */
+export const maintenanceWindowSchema = z.strictObject({
+  start: z.iso.datetime({ message: "expected an RFC 3339 time such as 2026-01-03T02:00:00Z" }),
+  end: z.iso.datetime({ message: "expected an RFC 3339 time such as 2026-01-03T06:00:00Z" }),
+  recurrence: z
+    .string()
+    .regex(/^FREQ=(DAILY|WEEKLY)/, { message: "expected an RRULE such as FREQ=WEEKLY;BYDAY=SA,SU" }),
+});
+
+export const gcpSchema = z.strictObject({
+  /** GCP project id. */
+  project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, { message: "expected a GCP project id" }),
+  /** Region of the regional cluster, e.g. europe-west1. */
+  region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, { message: "expected a GCP region such as europe-west1" }),
+  /** Primary range of the node subnet. */
+  nodesCidr: cidr.default("10.10.0.0/20"),
+  /** Secondary range for pods (VPC-native). */
+  podsCidr: cidr.default("10.16.0.0/14"),
+  /** Secondary range for Services. */
+  servicesCidr: cidr.default("10.20.0.0/20"),
+  /** /28 for the private control plane. */
+  masterCidr: cidr.default("172.16.0.0/28"),
+  /** Release channel. */
+  releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default("REGULAR"),
+  /** Maintenance window (default: weekends 02:00-06:00 UTC). */
+  maintenanceWindow: maintenanceWindowSchema.default({
+    start: "2026-01-03T02:00:00Z",
+    end: "2026-01-03T06:00:00Z",
+    recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+  }),
+  /** Cluster autoscaler profile. */
+  autoscalingProfile: z.enum(["BALANCED", "OPTIMIZE_UTILIZATION"]).default("BALANCED"),
+  /** Control plane reachable only on its private endpoint (then `controlPlaneAllowedCidrs` are private ranges). */
+  privateEndpoint: z.boolean().default(false),
+  /** GKE deletion protection; default: on unless environment is dev. */
+  deletionProtection: z.boolean().optional(),
+  /** Persistent disk type of the zonal StorageClass. */
+  diskType: z.enum(["pd-balanced", "pd-ssd"]).default("pd-balanced"),
+  /** Boot disk size of nodes, GB. */
+  nodeDiskSizeGb: z.number().int().min(30).max(2000).default(100),
+});
+export type GcpConfig = z.infer<typeof gcpSchema>;
+
 export interface KeySpec {
   schema: z.ZodType;
   /** Pulumi hands every value over as a string; JSON keys (lists, objects, numbers, booleans) are parsed first. */
@@ -133,6 +176,18 @@ export const KEYS = {
     json: false,
     default: "`dp`",
     doc: "Prefix of every platform namespace (`<prefix>-data`, `<prefix>-gateway`, ...). Never change it on a live stack.",
+  },
+  gcp: {
+    schema: gcpSchema,
+    json: true,
+    default: "(required when cloud is `gcp`)",
+    doc: "`gcp` only: `project`, `region` (required); `nodesCidr`, `podsCidr`, `servicesCidr`, `masterCidr`, `releaseChannel`, `maintenanceWindow`, `autoscalingProfile`, `privateEndpoint`, `deletionProtection`, `diskType`, `nodeDiskSizeGb` (see the GKE section).",
+  },
+  storageReclaimPolicy: {
+    schema: z.enum(["Retain", "Delete"]),
+    json: false,
+    default: "`Retain` unless `environment` is `dev`",
+    doc: "Reclaim policy of the zone-aware StorageClass the stack creates: `Retain` keeps a volume when its claim is deleted.",
   },
   kubeconfig: {
     schema: z.string().min(1),

@@ -12,7 +12,7 @@ import type { BuildCloud, CloudTarget } from "./types";
 
 const TARGETS: Record<PlatformConfig["cloud"], (() => { buildCloud: BuildCloud }) | undefined> = {
   existing: () => require("./existing") as typeof import("./existing"),
-  gcp: undefined,
+  gcp: () => require("./gke") as typeof import("./gke"),
   aws: undefined,
   azure: undefined,
 };

@@ -66,9 +66,14 @@ export interface CloudTarget {
    * Grants a Kubernetes ServiceAccount cloud permissions. Undefined where the target has no cloud
    * identity (`existing`): callers must then fall back to in-cluster credentials.
    */
-  workloadIdentity?: (name: string, account: ServiceAccountRef, grants: WorkloadGrant[]) => WorkloadIdentity;
+  workloadIdentity?: (
+    name: string,
+    account: ServiceAccountRef,
+    grants: WorkloadGrant[],
+    parent?: pulumi.Resource,
+  ) => WorkloadIdentity;
   /** A bucket on the cloud's object store; undefined where the target has none (`existing`). */
-  objectStore?: (name: string) => ObjectStore;
+  objectStore?: (name: string, parent?: pulumi.Resource) => ObjectStore;
   outputs: ClusterOutputs;
 }
 

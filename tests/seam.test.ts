@@ -1,7 +1,9 @@
 /** The seam: a stack loads only its own cloud's SDK, and targets that do not exist fail clearly. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { existingStack } from "./fixtures";
+import * as path from "node:path";
+import { EXAMPLES_DIR, existingStack } from "./fixtures";
+import { readStackFile } from "./harness/stack-file";
 import { runStack, StackRunError } from "./harness/run-stack";
 
 const CLOUD_SDKS = ["@pulumi/aws", "@pulumi/gcp", "@pulumi/azure-native", "@pulumi/eks", "@pulumi/awsx"];
@@ -16,6 +18,14 @@ describe("cloud seam", () => {
     for (const sdk of CLOUD_SDKS) assert.deepEqual(loaded(sdk), [], `${sdk} was loaded`);
   });
 
+  it("a GKE stack loads @pulumi/gcp and no other cloud SDK", async () => {
+    const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")));
+    assert.ok(run.resources.some((r) => r.type === "gcp:container/cluster:Cluster"));
+    assert.ok(loaded("@pulumi/gcp").length > 0);
+    for (const sdk of CLOUD_SDKS.filter((s) => s !== "@pulumi/gcp"))
+      assert.deepEqual(loaded(sdk), [], `${sdk} was loaded`);
+  });
+
   it("a config error stops the program before any resource is declared", async () => {
     const err = await runStack(existingStack({ cloud: "gpc" })).catch((e: unknown) => e);
     assert.ok(err instanceof StackRunError, String(err));
@@ -24,9 +34,18 @@ describe("cloud seam", () => {
   });
 
   it("a cloud whose target is not built yet fails with the list of available ones", async () => {
-    const err = await runStack(existingStack({ cloud: "azure", existing: undefined })).catch((e: unknown) => e);
+    const err = await runStack(
+      existingStack({
+        cloud: "azure",
+        existing: undefined,
+        nodePools: [
+          { name: "system", role: "system", machineType: "Standard_D4s_v5", minPerZone: 1, maxPerZone: 2 },
+          { name: "workload", role: "workload", machineType: "Standard_D8s_v5", minPerZone: 1, maxPerZone: 5 },
+        ],
+      }),
+    ).catch((e: unknown) => e);
     assert.ok(err instanceof StackRunError, String(err));
-    assert.match(err.message, /"azure": this target is not implemented yet; available: existing/);
+    assert.match(err.message, /"azure": this target is not implemented yet; available: existing, gcp/);
     assert.deepEqual(err.resources, []);
   });
 });

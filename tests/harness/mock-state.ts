@@ -1,21 +1,50 @@
 /**
- * What the mocks return as a resource's state: its inputs, plus the outputs a real provider would
- * compute that the program reads back (generated names, random values).
+ * What the mocks return: a resource's state is its inputs plus the outputs a real provider would
+ * compute that the program reads back (generated names, endpoints, random values). Provider
+ * functions answer only for the tokens listed here; any other call fails the test loudly.
  */
-import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 
-export function mockResourceState(args: MockResourceArgs): Record<string, unknown> {
-  const state: Record<string, unknown> = { ...args.inputs };
+type State = Record<string, unknown>;
+
+/** Outputs per resource type, computed from the inputs. */
+const COMPUTED: Record<string, (args: MockResourceArgs) => State> = {
+  "random:index/randomPassword:RandomPassword": (a) => ({ result: `mock-random-${a.name}` }),
+  "random:index/randomString:RandomString": (a) => ({ result: `mock-random-${a.name}` }),
+  "gcp:container/cluster:Cluster": (a) => ({
+    name: a.inputs.name ?? `${a.name}-mock`,
+    endpoint: "203.0.113.10",
+    project: "mock-project",
+    masterAuth: { clusterCaCertificate: "bW9jay1jYQ==" },
+  }),
+  "gcp:serviceaccount/account:Account": (a) => ({
+    email: `${a.inputs.accountId}@mock-project.iam.gserviceaccount.com`,
+    name: `projects/mock-project/serviceAccounts/${a.inputs.accountId}@mock-project.iam.gserviceaccount.com`,
+  }),
+  "gcp:kms/keyRing:KeyRing": (a) => ({ name: a.name }),
+  "gcp:storage/bucket:Bucket": (a) => ({ url: `gs://${a.inputs.name}` }),
+};
+
+export function mockResourceState(args: MockResourceArgs): State {
+  const state: State = { ...args.inputs };
   if (args.type.startsWith("kubernetes:")) {
-    const metadata = (args.inputs.metadata ?? {}) as Record<string, unknown>;
+    const metadata = (args.inputs.metadata ?? {}) as State;
     // Server-side naming: Pulumi auto-names Kubernetes objects without metadata.name.
     state.metadata = { ...metadata, name: metadata.name ?? `${args.name}-mock` };
   }
-  if (
-    args.type === "random:index/randomPassword:RandomPassword" ||
-    args.type === "random:index/randomString:RandomString"
-  ) {
-    state.result = `mock-random-${args.name}`;
-  }
-  return state;
+  return { ...state, ...(COMPUTED[args.type]?.(args) ?? {}) };
+}
+
+/** Provider functions (invokes) the program may call, with plausible answers. */
+const CALLS: Record<string, (inputs: State) => State> = {
+  "gcp:compute/getZones:getZones": (i) => ({
+    names: ["d", "c", "b", "a"].map((z) => `${String(i.region)}-${z}`),
+  }),
+  "gcp:organizations/getProject:getProject": (i) => ({ projectId: i.projectId, number: "123456789012" }),
+};
+
+export function mockCall(args: MockCallArgs): State {
+  const answer = CALLS[args.token];
+  if (!answer) throw new Error(`unexpected provider function call in tests: ${args.token}`);
+  return answer(args.inputs);
 }

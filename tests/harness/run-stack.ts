@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { setAllConfig } from "@pulumi/pulumi/runtime/config";
 import { setMocks } from "@pulumi/pulumi/runtime/mocks";
 import { StackFile, toStackConfig } from "./stack-file";
-import { mockResourceState } from "./mock-state";
+import { mockCall, mockResourceState } from "./mock-state";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // SDK modules by path, not through `pulumi.runtime`, whose index also loads the closure serializer
@@ -142,9 +142,7 @@ export async function runStack(stack: StackFile, options: RunOptions = {}): Prom
     await setMocks(
       {
         newResource: (args) => ({ id: `${args.name}-id`, state: mockResourceState(args) }),
-        call: (args) => {
-          throw new Error(`unexpected provider function call in tests: ${args.token}`);
-        },
+        call: mockCall,
       },
       "dedicated-platform",
       options.stackName ?? "test",

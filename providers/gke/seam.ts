@@ -1,0 +1,112 @@
+/** What GKE hands the platform beyond the cluster: storage, load balancers, workload identity, buckets. */
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { standardLabels } from "../../components/labels";
+import type { PlatformConfig } from "../../config/load";
+import type { LoadBalancerKind, ObjectStore, ServiceAccountRef, WorkloadGrant, WorkloadIdentity } from "../types";
+
+/** Name of the zone-aware StorageClass every platform volume uses. */
+export const ZONAL_STORAGE_CLASS = "dp-zonal";
+
+export function createStorageClass(
+  config: PlatformConfig,
+  diskType: string,
+  opts: pulumi.CustomResourceOptions,
+): k8s.storage.v1.StorageClass {
+  return new k8s.storage.v1.StorageClass(
+    `${config.customer}-zonal-storage`,
+    {
+      metadata: {
+        name: ZONAL_STORAGE_CLASS,
+        labels: standardLabels({ name: "storage-class", instance: config.customer, component: "storage" }),
+      },
+      provisioner: "pd.csi.storage.gke.io",
+      parameters: { type: diskType },
+      // Bind once the pod is scheduled, so the disk is created in the pod's zone.
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      reclaimPolicy: config.storageReclaimPolicy,
+    },
+    opts,
+  );
+}
+
+export function loadBalancerAnnotations(kind: LoadBalancerKind): Record<string, string> {
+  return kind === "internal"
+    ? { "networking.gke.io/load-balancer-type": "Internal" }
+    : // Backend-service-based external passthrough load balancer, GKE's current default for new Services.
+      { "cloud.google.com/l4-rbs": "enabled" };
+}
+
+/** A GCP service account id (6-30 chars) for a workload; long names keep a stable hash suffix. */
+export function serviceAccountId(customer: string, name: string): string {
+  const id = `${customer}-${name}`;
+  if (id.length <= 30) return id;
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return `${id.slice(0, 23)}-${h.toString(36).slice(0, 6)}`.replace(/-+/g, "-");
+}
+
+const BUCKET_ROLE: Record<WorkloadGrant["access"], string> = {
+  read: "roles/storage.objectViewer",
+  readWrite: "roles/storage.objectUser",
+};
+
+export function makeWorkloadIdentity(project: string, customer: string, provider: gcp.Provider) {
+  return (
+    name: string,
+    account: ServiceAccountRef,
+    grants: WorkloadGrant[],
+    parent?: pulumi.Resource,
+  ): WorkloadIdentity => {
+    const opts = { parent, provider };
+    const gsa = new gcp.serviceaccount.Account(
+      `${customer}-${name}-wi`,
+      { accountId: serviceAccountId(customer, name), displayName: `${customer} workload ${name}` },
+      opts,
+    );
+    new gcp.serviceaccount.IAMMember(
+      `${customer}-${name}-wi-user`,
+      {
+        serviceAccountId: gsa.name,
+        role: "roles/iam.workloadIdentityUser",
+        member: pulumi.interpolate`serviceAccount:${project}.svc.id.goog[${account.namespace}/${account.name}]`,
+      },
+      opts,
+    );
+    grants.forEach((g, i) => {
+      new gcp.storage.BucketIAMMember(
+        `${customer}-${name}-wi-grant-${i}`,
+        {
+          bucket: g.store.bucket,
+          role: BUCKET_ROLE[g.access],
+          member: pulumi.interpolate`serviceAccount:${gsa.email}`,
+        },
+        opts,
+      );
+    });
+    return { serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": gsa.email }, podLabels: {} };
+  };
+}
+
+export function makeObjectStore(config: PlatformConfig, project: string, region: string, provider: gcp.Provider) {
+  return (name: string, parent?: pulumi.Resource): ObjectStore => {
+    const bucket = new gcp.storage.Bucket(
+      `${config.customer}-${name}`,
+      {
+        name: `${project}-${config.customer}-${name}`.slice(0, 63),
+        location: region.toUpperCase(),
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        versioning: { enabled: true },
+        // Old versions are kept 30 days, then go.
+        lifecycleRules: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 30 } }],
+        forceDestroy: !config.protectData,
+        labels: { customer: config.customer, "managed-by": "pulumi" },
+      },
+      { parent, provider, protect: config.protectData },
+    );
+    return { api: "gcs", bucket: bucket.name, endpoint: pulumi.output("https://storage.googleapis.com") };
+  };
+}
