@@ -14,17 +14,25 @@ export const exampleStacks = () => [
   path.resolve(__dirname, "../Pulumi.dev.yaml"),
 ];
 
-/** A minimal valid `existing` stack; `extra` adds or overrides keys (without the namespace prefix). */
-export function existingStack(extra: Record<string, unknown> = {}): StackFile {
-  const config: Record<string, unknown> = {
-    "dedicated-platform:cloud": "existing",
-    "dedicated-platform:customer": "testco",
-    "dedicated-platform:zones": ["zone-a", "zone-b", "zone-c"],
-    "dedicated-platform:existing": { kubeContext: "kind-test" },
-  };
+/** A copy of `stack` where `extra` adds, overrides or (with undefined) removes keys, given without the namespace prefix. */
+export function withConfig(stack: StackFile, extra: Record<string, unknown>): StackFile {
+  const config = { ...stack.config };
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete config[`dedicated-platform:${k}`];
     else config[`dedicated-platform:${k}`] = v;
   }
   return { config };
+}
+
+/** A minimal valid `existing` stack, changed by `extra` as in `withConfig`. */
+export function existingStack(extra: Record<string, unknown> = {}): StackFile {
+  const base: StackFile = {
+    config: {
+      "dedicated-platform:cloud": "existing",
+      "dedicated-platform:customer": "testco",
+      "dedicated-platform:zones": ["zone-a", "zone-b", "zone-c"],
+      "dedicated-platform:existing": { kubeContext: "kind-test" },
+    },
+  };
+  return withConfig(base, extra);
 }

@@ -6,7 +6,7 @@ import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
 import { allocatable } from "../providers/gke/machine-types";
 import { NODE_ROLES } from "../providers/gke/node-identity";
-import { EXAMPLES_DIR } from "./fixtures";
+import { EXAMPLES_DIR, withConfig } from "./fixtures";
 import { byUrn, objects, ofType } from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, StackFile, toStackConfig } from "./harness/stack-file";
@@ -22,15 +22,7 @@ const one = (run: StackRun, type: string): CapturedResource => {
 };
 
 /** The GKE example stack with some config keys replaced. */
-function gkeStack(extra: Record<string, unknown>): StackFile {
-  const stack = readStackFile(GKE_STACK);
-  const config = { ...stack.config };
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete config[`dedicated-platform:${k}`];
-    else config[`dedicated-platform:${k}`] = v;
-  }
-  return { config };
-}
+const gkeStack = (extra: Record<string, unknown>): StackFile => withConfig(readStackFile(GKE_STACK), extra);
 
 describe("GKE target", () => {
   let run: StackRun;
