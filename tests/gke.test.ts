@@ -3,12 +3,14 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { ConfigError } from "../config/errors";
-import { parseConfig } from "../config/load";
+import { parseConfig, readStackConfig } from "../config/load";
+import { buildCloud } from "../providers/gke";
+import { serviceAccountId } from "../providers/gke/seam";
 import { allocatable } from "../providers/gke/machine-types";
 import { NODE_ROLES } from "../providers/gke/node-identity";
 import { EXAMPLES_DIR, withConfig } from "./fixtures";
 import { byUrn, objects, ofType } from "./harness/query";
-import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
+import { CapturedResource, runProgram, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, StackFile, toStackConfig } from "./harness/stack-file";
 
 const GKE_STACK = path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml");
@@ -225,5 +227,51 @@ describe("GKE config errors", () => {
   it("turns deletion protection off by default only on dev stacks", () => {
     const { values, secretKeys } = toStackConfig(gkeStack({ environment: "dev" }));
     assert.equal(parseConfig(values, new Set(secretKeys)).gcp?.deletionProtection, false);
+  });
+});
+
+describe("GKE seam: workload identity and object store", () => {
+  let run: StackRun;
+  before(async () => {
+    run = await runProgram(readStackFile(GKE_STACK), async () => {
+      const target = await buildCloud(readStackConfig());
+      assert.ok(target.objectStore && target.workloadIdentity);
+      const store = target.objectStore("backups");
+      const identity = target.workloadIdentity("postgres", { namespace: "dp-data", name: "postgres" }, [
+        { kind: "objectStore", store, access: "readWrite" },
+      ]);
+      return { annotations: identity.serviceAccountAnnotations, bucket: store.bucket, api: store.api };
+    });
+  });
+
+  it("creates a locked-down, versioned GCS bucket, protected on a production stack", () => {
+    const bucket = one(run, "gcp:storage/bucket:Bucket");
+    const b = bucket.inputs as Inputs;
+    assert.equal(b.uniformBucketLevelAccess, true);
+    assert.equal(b.publicAccessPrevention, "enforced");
+    assert.deepEqual(b.versioning, { enabled: true });
+    assert.equal(b.forceDestroy, false);
+    assert.ok(bucket.protect);
+    assert.equal(run.outputs.api, "gcs");
+  });
+
+  it("binds a Google service account to the Kubernetes one and grants it the bucket", () => {
+    const gsa = ofType(run, "gcp:serviceaccount/account:Account").find((a) => a.inputs.accountId === "globex-postgres");
+    assert.ok(gsa);
+    const binding = one(run, "gcp:serviceaccount/iAMMember:IAMMember").inputs as Inputs;
+    assert.equal(binding.role, "roles/iam.workloadIdentityUser");
+    assert.equal(binding.member, "serviceAccount:globex-platform-prod.svc.id.goog[dp-data/postgres]");
+    const grant = one(run, "gcp:storage/bucketIAMMember:BucketIAMMember").inputs as Inputs;
+    assert.equal(grant.role, "roles/storage.objectUser");
+    assert.equal(grant.member, "serviceAccount:globex-postgres@mock-project.iam.gserviceaccount.com");
+    assert.deepEqual(run.outputs.annotations, {
+      "iam.gke.io/gcp-service-account": "globex-postgres@mock-project.iam.gserviceaccount.com",
+    });
+  });
+
+  it("keeps service account ids within GCP's 30 characters", () => {
+    const id = serviceAccountId("a-rather-long-customer", "elasticsearch-snapshots");
+    assert.ok(id.length <= 30 && /^[a-z]([-a-z0-9]*[a-z0-9])$/.test(id), id);
+    assert.notEqual(id, serviceAccountId("a-rather-long-customer", "elasticsearch-snapshots-2"));
   });
 });

@@ -133,8 +133,21 @@ export class StackRunError extends Error {
 
 let running = false;
 
-/** Runs the program for `stack` and returns everything it declared. One run at a time per process. */
+/** Runs the program (`index.ts`) for `stack` and returns everything it declared. */
 export async function runStack(stack: StackFile, options: RunOptions = {}): Promise<StackRun> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return runProgram(stack, require(PROGRAM) as () => Promise<Record<string, unknown>>, options);
+}
+
+/**
+ * Runs any program function under the mocks with `stack`'s config (tests use it to exercise a part of
+ * the seam the main program does not call yet). One run at a time per process.
+ */
+export async function runProgram(
+  stack: StackFile,
+  program: () => Promise<Record<string, unknown>>,
+  options: RunOptions = {},
+): Promise<StackRun> {
   if (running) throw new Error("runStack: one stack at a time (the Pulumi runtime is process-global)");
   running = true;
   try {
@@ -159,8 +172,6 @@ export async function runStack(stack: StackFile, options: RunOptions = {}): Prom
     const { values, secretKeys } = toStackConfig(stack);
     setAllConfig(values, secretKeys);
 
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require(PROGRAM) as () => Promise<Record<string, unknown>>;
     let exported: Record<string, unknown>;
     try {
       exported = await program();
