@@ -5,7 +5,7 @@ import { before, describe, it } from "node:test";
 import { ConfigError } from "../config/errors";
 import { parseConfig, readStackConfig } from "../config/load";
 import { buildCloud } from "../providers/gke";
-import { serviceAccountId } from "../providers/gke/seam";
+import { loadBalancerAnnotations, serviceAccountId } from "../providers/gke/seam";
 import { allocatable } from "../providers/gke/machine-types";
 import { NODE_ROLES } from "../providers/gke/node-identity";
 import { EXAMPLES_DIR, withConfig } from "./fixtures";
@@ -273,5 +273,12 @@ describe("GKE seam: workload identity and object store", () => {
     const id = serviceAccountId("a-rather-long-customer", "elasticsearch-snapshots");
     assert.ok(id.length <= 30 && /^[a-z]([-a-z0-9]*[a-z0-9])$/.test(id), id);
     assert.notEqual(id, serviceAccountId("a-rather-long-customer", "elasticsearch-snapshots-2"));
+  });
+});
+
+describe("GKE load balancer annotations", () => {
+  it("asks for an internal load balancer only when told to", () => {
+    assert.deepEqual(loadBalancerAnnotations("internal"), { "networking.gke.io/load-balancer-type": "Internal" });
+    assert.equal(loadBalancerAnnotations("public")["networking.gke.io/load-balancer-type"], undefined);
   });
 });
