@@ -18,5 +18,8 @@ export = async () => {
     clusterEndpoint: target.outputs.endpoint,
     kubeconfig: target.outputs.kubeconfig,
     namespaces: platform.namespaces,
+    // Generated credentials, for operators of the stack: `pulumi stack output --show-secrets`.
+    datastoreSecrets: platform.data.secrets,
+    objectStorage: { backend: platform.data.objectStorage.backend, bucket: platform.data.objectStorage.bucket },
   };
 };

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../config/load";
 import type { CloudTarget } from "../providers/types";
+import { DataLayer } from "./data-layer";
 import { Concern } from "./namespace-catalog";
 import { PlatformNamespaces } from "./namespaces";
 
@@ -15,6 +16,7 @@ export interface PlatformArgs {
 
 export class Platform extends pulumi.ComponentResource {
   public readonly namespaces: Record<Concern, pulumi.Output<string>>;
+  public readonly data: DataLayer;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dedicated-platform:platform:Platform", name, {}, opts);
@@ -33,6 +35,7 @@ export class Platform extends pulumi.ComponentResource {
       { parent: this },
     );
     this.namespaces = namespaces.names;
+    this.data = new DataLayer(`${name}-data`, { config, target, namespaces: namespaces.names }, { parent: this });
     this.registerOutputs({ namespaces: this.namespaces });
   }
 }

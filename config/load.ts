@@ -13,6 +13,8 @@ import {
   Cloud,
   Environment,
   KEYS,
+  DatastoresConfig,
+  datastoresSchema,
   GcpConfig,
   KeyName,
   NodePoolConfig,
@@ -39,6 +41,7 @@ export interface PlatformConfig {
   /** `gcp` target settings, with deletionProtection resolved. */
   gcp?: GcpConfig & { deletionProtection: boolean };
   storageReclaimPolicy: "Retain" | "Delete";
+  datastores: DatastoresConfig;
   containerDefaults: Required<z.infer<typeof containerDefaultsSchema>>;
 }
 
@@ -167,6 +170,9 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     });
   }
 
+  const datastores = (values.datastores as DatastoresConfig | undefined) ?? datastoresSchema.parse({});
+  problems.push(...checkDatastores(datastores, cloud, environment));
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const quotaOverrides = (values.namespaceQuotas ?? {}) as Partial<Record<Concern, QuotaOverride>>;
@@ -188,6 +194,7 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     controlPlaneAllowedCidrs: (values.controlPlaneAllowedCidrs as string[] | undefined) ?? [],
     namespaceQuotas,
     gcp: gcp && { ...gcp, deletionProtection: gcp.deletionProtection ?? environment !== "dev" },
+    datastores,
     storageReclaimPolicy:
       (values.storageReclaimPolicy as "Retain" | "Delete" | undefined) ?? (environment === "dev" ? "Delete" : "Retain"),
     containerDefaults: {
@@ -264,6 +271,38 @@ function checkTarget(
   if (ways.length !== 1) {
     problems.push(
       `cloud "existing" needs exactly one way to reach the cluster: ${fullKey("kubeconfig")} (secret), ${fullKey("existing")}.kubeContext or ${fullKey("existing")}.renderYamlToDirectory; ${ways.length === 0 ? "none is set" : `set: ${ways.join(", ")}`}.`,
+    );
+  }
+  return problems;
+}
+
+function checkDatastores(d: DatastoresConfig, cloud: Cloud | undefined, environment: Environment): string[] {
+  const problems: string[] = [];
+  const key = fullKey("datastores");
+  if (environment !== "dev") {
+    const counts: [string, number][] = [
+      ["postgres.instances", d.postgres.instances],
+      ["redis.replicas", d.redis.replicas],
+      ["redis.sentinels", d.redis.sentinels],
+    ];
+    for (const [path, n] of counts) {
+      if (n < 3) {
+        problems.push(
+          `${key}.${path} = ${n}: at least 3 (one per zone) are needed to survive a zone loss; only stacks with ${fullKey("environment")}: dev may run fewer.`,
+        );
+      }
+    }
+  }
+  const m = d.objectStorage.minio;
+  const drives = 3 * m.serversPerZone * m.volumesPerServer;
+  if (d.objectStorage.backend === "minio" && drives > 16) {
+    problems.push(
+      `${key}.objectStorage.minio: serversPerZone (${m.serversPerZone}) x volumesPerServer (${m.volumesPerServer}) x 3 zones = ${drives} drives; at most 16 keep one erasure set whose parity covers a whole zone.`,
+    );
+  }
+  if (d.objectStorage.backend === "cloud" && cloud === "existing") {
+    problems.push(
+      `${key}.objectStorage.backend = "cloud": the existing target has no cloud object store; use "minio".`,
     );
   }
   return problems;

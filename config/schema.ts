@@ -120,6 +120,55 @@ export const gcpSchema = z.strictObject({
 });
 export type GcpConfig = z.infer<typeof gcpSchema>;
 
+/** CNPG schedules take six cron fields (seconds first). */
+const cron6 = z
+  .string()
+  .regex(/^(\S+\s+){5}\S+$/, { message: "expected a six-field cron (seconds first) such as '0 0 2 * * *'" });
+
+export const datastoresSchema = z.strictObject({
+  postgres: z
+    .strictObject({
+      /** Instances, one per zone; fewer than 3 only on dev stacks. */
+      instances: z.number().int().min(1).max(9).default(3),
+      storageSize: quantity.default("50Gi"),
+      cpu: quantity.default("1"),
+      memory: quantity.default("4Gi"),
+      /** Base backup schedule (six-field cron, UTC). WAL is archived continuously. */
+      backupSchedule: cron6.default("0 0 2 * * *"),
+      backupRetentionDays: z.number().int().min(1).max(3650).default(30),
+    })
+    .prefault({}),
+  redis: z
+    .strictObject({
+      /** Redis pods (1 master + replicas), one per zone. */
+      replicas: z.number().int().min(1).max(9).default(3),
+      /** Sentinels deciding failover; a majority must survive a zone loss. */
+      sentinels: z.number().int().min(1).max(9).default(3),
+      storageSize: quantity.default("10Gi"),
+      cpu: quantity.default("500m"),
+      memory: quantity.default("1Gi"),
+    })
+    .prefault({}),
+  objectStorage: z
+    .strictObject({
+      /** `minio` (in-cluster, the source architecture's choice) or `cloud` (the cloud's bucket). */
+      backend: z.enum(["minio", "cloud"]).default("minio"),
+      /** Bucket for the platform's static files. */
+      bucket: dnsLabel(40).default("static-files"),
+      minio: z
+        .strictObject({
+          serversPerZone: z.number().int().min(1).max(4).default(1),
+          volumesPerServer: z.number().int().min(2).max(16).default(4),
+          volumeSize: quantity.default("100Gi"),
+          cpu: quantity.default("1"),
+          memory: quantity.default("4Gi"),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});
+export type DatastoresConfig = z.infer<typeof datastoresSchema>;
+
 export interface KeySpec {
   schema: z.ZodType;
   /** Pulumi hands every value over as a string; JSON keys (lists, objects, numbers, booleans) are parsed first. */
@@ -188,6 +237,12 @@ export const KEYS = {
     json: false,
     default: "`Retain` unless `environment` is `dev`",
     doc: "Reclaim policy of the zone-aware StorageClass the stack creates: `Retain` keeps a volume when its claim is deleted.",
+  },
+  datastores: {
+    schema: datastoresSchema,
+    json: true,
+    default: "3 of each, one per zone (see the Data layer section)",
+    doc: "`postgres` (instances, storageSize, cpu, memory, backupSchedule, backupRetentionDays), `redis` (replicas, sentinels, storageSize, cpu, memory), `objectStorage` (backend `minio`/`cloud`, bucket, minio {serversPerZone, volumesPerServer, volumeSize, cpu, memory}). Fewer than 3 replicas only on dev stacks.",
   },
   kubeconfig: {
     schema: z.string().min(1),

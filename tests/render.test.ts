@@ -26,7 +26,7 @@ describe("render", () => {
       assert.ok(docs.every((d: { metadata: { namespace: string } }) => d.metadata.namespace === ns));
     }
     assert.match(summary, new RegExp(`Kubernetes objects: ${objects(run).length}\\n`));
-    assert.match(summary, /NetworkPolicy\s+18\n/);
+    assert.match(summary, new RegExp(`NetworkPolicy\\s+${objects(run, "NetworkPolicy").length}\\n`));
   });
 
   it("masks secret values", () => {

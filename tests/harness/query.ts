@@ -57,3 +57,8 @@ export function ancestors(run: StackRun, r: CapturedResource): string[] {
   for (let p = r.parent; p; p = byUrn(run, p)?.parent) out.push(p);
   return out;
 }
+
+/** True where the value at `at` (dot/bracket path) was a Pulumi secret, itself or inside a secret parent. */
+export function isSecretAt(r: CapturedResource, at: string): boolean {
+  return r.secretPaths.some((s) => at === s || at.startsWith(`${s}.`) || at.startsWith(`${s}[`));
+}

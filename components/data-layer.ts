@@ -1,0 +1,249 @@
+/**
+ * The stateful half of the platform: operators, Postgres, Redis and object storage, each across the
+ * three zones, with NetworkPolicies that admit only their consumers, their operator and monitoring.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../config/load";
+import type { CloudTarget } from "../providers/types";
+import { Connection, ObjectStorageConnection } from "./contracts";
+import { standardLabels } from "./labels";
+import type { Concern } from "./namespace-catalog";
+import { allowEgress, allowIngress } from "./network-policies";
+import { ObjectStorage, TENANT_POD_LABELS } from "./object-storage";
+import { Operators } from "./operators";
+import { BackupTarget, CLUSTER_NAME, DatabaseName, Postgres } from "./postgres";
+import { podLabels, Redis, REPLICATION_NAME, SENTINEL_NAME } from "./redis";
+
+export interface DataLayerArgs {
+  config: PlatformConfig;
+  target: CloudTarget;
+  namespaces: Record<Concern, pulumi.Output<string>>;
+}
+
+/** Bucket for Postgres backups when the target has no cloud object store (MinIO backend). */
+export const BACKUP_BUCKET = "postgres-backups";
+
+export const POSTGRES_POD_LABELS = { "cnpg.io/cluster": CLUSTER_NAME };
+
+export class DataLayer extends pulumi.ComponentResource {
+  public readonly postgres: Record<DatabaseName, Connection>;
+  public readonly redis: Connection;
+  public readonly objectStorage: ObjectStorageConnection;
+  /** Passwords generated for the datastores, all Pulumi secrets. */
+  public readonly secrets: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: DataLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dedicated-platform:data:DataLayer", name, {}, opts);
+    const { config, target, namespaces } = args;
+    const provider = target.kubernetes;
+    const ns = namespaces.data;
+    const d = config.datastores;
+    const protect = config.protectData;
+    const storageClass = target.storageClasses.zonal;
+    const useMinio = d.objectStorage.backend === "minio";
+    // Off-cluster backups when the cloud offers a store; MinIO only on a target without one.
+    const backupsInMinio = !target.objectStore;
+    if (backupsInMinio && !useMinio) {
+      throw new Error("Postgres backups need a cloud object store or the minio backend"); // the loader prevents this
+    }
+
+    const operators = new Operators(
+      `${name}-operators`,
+      {
+        provider,
+        customer: config.customer,
+        namespace: namespaces.operators,
+        managedNamespaces: [ns],
+        minio: useMinio,
+      },
+      { parent: this },
+    );
+
+    const objectStorage = new ObjectStorage(
+      `${name}-objects`,
+      {
+        provider,
+        customer: config.customer,
+        namespace: ns,
+        storageClass,
+        settings: d.objectStorage,
+        target,
+        zones: target.zones,
+        operator: operators.minio,
+        extraBuckets: backupsInMinio ? [BACKUP_BUCKET] : [],
+        protect,
+      },
+      { parent: this },
+    );
+
+    const postgres = new Postgres(
+      `${name}-postgres`,
+      {
+        provider,
+        customer: config.customer,
+        namespace: ns,
+        storageClass,
+        settings: d.postgres,
+        backup: this.backupTarget(target, objectStorage, ns),
+        operator: operators.cloudnativePg,
+        protect,
+      },
+      { parent: this },
+    );
+
+    const redis = new Redis(
+      `${name}-redis`,
+      {
+        provider,
+        customer: config.customer,
+        namespace: ns,
+        storageClass,
+        settings: d.redis,
+        operator: operators.redis,
+        protect,
+      },
+      { parent: this },
+    );
+
+    this.networkPolicies(name, config.customer, provider, namespaces, useMinio);
+
+    this.postgres = postgres.connections;
+    this.redis = redis.connection;
+    this.objectStorage = objectStorage.connection;
+    this.secrets = {
+      postgresKong: postgres.passwords.kong,
+      postgresFusionauth: postgres.passwords.fusionauth,
+      redis: redis.password,
+    };
+    this.registerOutputs({ secrets: this.secrets });
+  }
+
+  private backupTarget(target: CloudTarget, objects: ObjectStorage, ns: pulumi.Output<string>): BackupTarget {
+    if (target.objectStore && target.workloadIdentity) {
+      const store = target.objectStore("pg-backups", this);
+      // CloudNativePG runs every instance under a ServiceAccount named after the cluster.
+      const identity = target.workloadIdentity(
+        "postgres",
+        { namespace: ns, name: CLUSTER_NAME },
+        [{ kind: "objectStore", store, access: "readWrite" }],
+        this,
+      );
+      const annotations = identity.serviceAccountAnnotations;
+      if (store.api === "azureBlob") {
+        return {
+          api: "azureBlob",
+          bucket: store.bucket,
+          endpoint: store.endpoint,
+          serviceAccountAnnotations: annotations,
+        };
+      }
+      return { api: store.api, bucket: store.bucket, serviceAccountAnnotations: annotations };
+    }
+    const c = objects.connection;
+    if (!c.credentials) throw new Error("MinIO backups need the MinIO credentials Secret");
+    return {
+      api: "minio",
+      bucket: pulumi.output(BACKUP_BUCKET),
+      endpoint: c.endpoint,
+      secretName: c.credentials.secretName,
+      keys: c.credentials.keys,
+    };
+  }
+
+  /** Ingress per datastore from its consumers, its operator and monitoring; egress for replication and backups. */
+  private networkPolicies(
+    name: string,
+    customer: string,
+    provider: k8s.Provider,
+    namespaces: Record<Concern, pulumi.Output<string>>,
+    useMinio: boolean,
+  ) {
+    const o = { parent: this, provider };
+    const labels = standardLabels({ name: "data-network-policy", instance: customer, component: "isolation" });
+    const data = namespaces.data;
+    const from = (...concerns: Concern[]) => concerns.map((c) => ({ namespace: namespaces[c] }));
+
+    allowIngress(
+      `${name}-postgres-ingress`,
+      {
+        namespace: data,
+        podLabels: POSTGRES_POD_LABELS,
+        policyName: "postgres-ingress",
+        labels,
+        rules: [
+          { from: from("gateway", "identity"), ports: [5432] }, // Kong, FusionAuth
+          { from: [{ namespace: data, podLabels: POSTGRES_POD_LABELS }], ports: [5432, 8000] }, // replication, status
+          { from: from("operators"), ports: [8000, 5432] },
+          { from: from("observability"), ports: [9187] },
+        ],
+      },
+      o,
+    );
+    allowIngress(
+      `${name}-redis-ingress`,
+      {
+        namespace: data,
+        podLabels: podLabels(REPLICATION_NAME),
+        policyName: "redis-ingress",
+        labels,
+        rules: [
+          { from: from("services", "gateway"), ports: [6379] }, // platform services, Kong rate limiting
+          { from: [{ namespace: data, podLabels: podLabels(REPLICATION_NAME) }], ports: [6379] },
+          { from: [{ namespace: data, podLabels: podLabels(SENTINEL_NAME) }], ports: [6379] },
+          { from: from("operators"), ports: [6379] },
+          { from: from("observability"), ports: [9121] },
+        ],
+      },
+      o,
+    );
+    allowIngress(
+      `${name}-sentinel-ingress`,
+      {
+        namespace: data,
+        podLabels: podLabels(SENTINEL_NAME),
+        policyName: "redis-sentinel-ingress",
+        labels,
+        rules: [
+          { from: from("services", "gateway"), ports: [26379] },
+          { from: [{ namespace: data, podLabels: podLabels(SENTINEL_NAME) }], ports: [26379] },
+          { from: from("operators"), ports: [26379] },
+        ],
+      },
+      o,
+    );
+    if (useMinio) {
+      allowIngress(
+        `${name}-minio-ingress`,
+        {
+          namespace: data,
+          podLabels: TENANT_POD_LABELS,
+          policyName: "minio-ingress",
+          labels,
+          rules: [
+            { from: from("services"), ports: [9000] }, // static files
+            { from: [{ namespace: data, podLabels: POSTGRES_POD_LABELS }], ports: [9000] }, // backups
+            { from: [{ namespace: data, podLabels: TENANT_POD_LABELS }], ports: [9000] }, // erasure-coded peers
+            { from: from("operators"), ports: [9000] },
+            { from: from("observability"), ports: [9000] },
+          ],
+        },
+        o,
+      );
+    }
+    // Datastore pods reach each other (replication, sentinels, backups to MinIO), the Kubernetes API
+    // (CloudNativePG's instance manager) and HTTPS (cloud object stores for backups).
+    allowEgress(
+      `${name}-data-egress`,
+      {
+        namespace: data,
+        podLabels: {},
+        policyName: "datastores-egress",
+        labels,
+        to: [{ peers: [{ namespace: data }] }],
+        externalPorts: [443, 6443],
+      },
+      o,
+    );
+  }
+}

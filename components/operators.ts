@@ -1,0 +1,103 @@
+/**
+ * The datastore operators, each a pinned Helm chart in the operators namespace.
+ *
+ * Why `helm.v3.Release`: it previews without a reachable cluster (pulumi-kubernetes PR #1886, fixing
+ * issue #1794), so the first `pulumi preview` of a new customer stack, whose cluster does not exist
+ * yet, works; `helm.v4.Chart` still fails there with "failed to parse kubeconfig data"
+ * (pulumi-kubernetes issue #3027, open). A Release is also one visible resource under the test
+ * mocks. Releases install their charts' CRDs first and wait until the operator is ready, so custom
+ * resources that `dependsOn` a release are applied only after their CRDs exist.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { standardLabels } from "./labels";
+import { allowEgress, allowIngress } from "./network-policies";
+import { CHARTS, ChartPin } from "./versions";
+
+export interface OperatorsArgs {
+  provider: k8s.Provider;
+  customer: string;
+  /** The operators namespace. */
+  namespace: pulumi.Output<string>;
+  /** Namespaces whose pods the operators manage (they reach them for status and admin). */
+  managedNamespaces: pulumi.Output<string>[];
+  /** Install the MinIO operator (only for the `minio` object-storage backend). Default true. */
+  minio?: boolean;
+}
+
+/** A release's values that hold on every operator: two replicas (leader election), small footprint. */
+const COMMON_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
+
+export class Operators extends pulumi.ComponentResource {
+  public readonly cloudnativePg: k8s.helm.v3.Release;
+  public readonly redis: k8s.helm.v3.Release;
+  public readonly minio?: k8s.helm.v3.Release;
+
+  constructor(name: string, args: OperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dedicated-platform:data:Operators", name, {}, opts);
+    const o = { parent: this, provider: args.provider };
+    const release = (id: string, pin: ChartPin, values: Record<string, unknown>) =>
+      new k8s.helm.v3.Release(
+        `${name}-${id}`,
+        {
+          name: id,
+          chart: pin.chart,
+          version: pin.version,
+          repositoryOpts: { repo: pin.repo },
+          namespace: args.namespace,
+          createNamespace: false,
+          atomic: true,
+          cleanupOnFail: true,
+          maxHistory: 5,
+          timeout: 600,
+          values,
+        },
+        o,
+      );
+
+    this.cloudnativePg = release("cnpg", CHARTS.cloudnativePg, {
+      replicaCount: 2,
+      resources: COMMON_RESOURCES,
+      config: { clusterWide: true },
+    });
+    this.redis = release("redis-operator", CHARTS.redisOperator, {
+      redisOperator: { replicas: 2 },
+      resources: COMMON_RESOURCES,
+    });
+    if (args.minio ?? true) {
+      this.minio = release("minio-operator", CHARTS.minioOperator, {
+        operator: { replicaCount: 2, resources: COMMON_RESOURCES },
+      });
+    }
+
+    const labels = standardLabels({ name: "operators", instance: args.customer, component: "operators" });
+    // Operators talk to the Kubernetes API (its address is not selectable, so by port) and to the
+    // pods they manage; the API server calls their admission webhooks.
+    allowEgress(
+      `${name}-egress`,
+      {
+        namespace: args.namespace,
+        podLabels: {},
+        policyName: "operators-egress",
+        labels,
+        externalPorts: [443, 6443],
+        to: [{ peers: args.managedNamespaces.map((namespace) => ({ namespace })) }],
+      },
+      o,
+    );
+    allowIngress(
+      `${name}-webhooks`,
+      {
+        namespace: args.namespace,
+        podLabels: {},
+        policyName: "operators-webhooks",
+        labels,
+        // An empty `from` admits any source: the API server's address cannot be selected by labels.
+        // 9443 is the CloudNativePG (and controller-runtime) webhook port.
+        rules: [{ from: [], ports: [9443] }],
+      },
+      o,
+    );
+    this.registerOutputs({});
+  }
+}
