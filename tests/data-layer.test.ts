@@ -5,8 +5,8 @@ import { before, describe, it } from "node:test";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
 import { CHARTS } from "../components/versions";
-import { EXAMPLES_DIR, existingStack } from "./fixtures";
-import { byUrn, isSecretAt, K8sObject, objects, ofType, resourceOf } from "./harness/query";
+import { EXAMPLES_DIR, existingStack, withConfig } from "./fixtures";
+import { byUrn, isSecretAt, isUnknown, K8sObject, objects, ofType, resourceOf } from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, toStackConfig } from "./harness/stack-file";
 
@@ -289,5 +289,35 @@ describe("data layer config errors", () => {
       problems({ datastores: { objectStorage: { minio: { serversPerZone: 2, volumesPerServer: 4 } } } }),
       /= 24 drives; at most 16/,
     );
+  });
+});
+
+describe("data layer with the cloud object-storage backend (GKE)", () => {
+  let run: StackRun;
+  before(async () => {
+    const stack = withConfig(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")), {
+      datastores: { objectStorage: { backend: "cloud" } },
+    });
+    run = await runStack(stack);
+  });
+
+  it("uses a locked-down GCS bucket and installs no MinIO", () => {
+    const buckets = ofType(run, "gcp:storage/bucket:Bucket").map((b) => b.inputs as Inputs);
+    const files = buckets.find((b) => String(b.name).endsWith("-static-files"));
+    assert.ok(files, "no static-files bucket");
+    assert.equal(files.publicAccessPrevention, "enforced");
+    assert.equal(objects(run, "Tenant").length, 0);
+    assert.ok(!ofType(run, "kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === CHARTS.minioOperator.chart));
+    assert.deepEqual(run.outputs.objectStorage, { backend: "cloud", bucket: files.name });
+  });
+});
+
+describe("first preview of a new stack", () => {
+  it("declares the whole platform while the cluster's outputs are still unknown", async () => {
+    const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")), { preview: true });
+    assert.equal(ofType(run, "kubernetes:helm.sh/v3:Release").length, 3);
+    assert.equal(objects(run, "Cluster").length, 1);
+    const provider = ofType(run, "pulumi:providers:kubernetes")[0];
+    assert.ok(isUnknown(provider.inputs.kubeconfig), "the kubeconfig is unknown until the cluster exists");
   });
 });

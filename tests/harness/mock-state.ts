@@ -25,13 +25,18 @@ const COMPUTED: Record<string, (args: MockResourceArgs) => State> = {
   "gcp:storage/bucket:Bucket": (a) => ({ url: `gs://${a.inputs.name}` }),
 };
 
-export function mockResourceState(args: MockResourceArgs): State {
+/**
+ * `preview` mimics the first preview of a new stack: nothing exists yet, so the values a provider
+ * would compute stay unknown (the SDK treats outputs missing from a preview's state as unknown).
+ */
+export function mockResourceState(args: MockResourceArgs, preview = false): State {
   const state: State = { ...args.inputs };
   if (args.type.startsWith("kubernetes:")) {
     const metadata = (args.inputs.metadata ?? {}) as State;
     // Server-side naming: Pulumi auto-names Kubernetes objects without metadata.name.
     state.metadata = { ...metadata, name: metadata.name ?? `${args.name}-mock` };
   }
+  if (preview) return state;
   return { ...state, ...(COMPUTED[args.type]?.(args) ?? {}) };
 }
 

@@ -62,3 +62,7 @@ export function ancestors(run: StackRun, r: CapturedResource): string[] {
 export function isSecretAt(r: CapturedResource, at: string): boolean {
   return r.secretPaths.some((s) => at === s || at.startsWith(`${s}.`) || at.startsWith(`${s}[`));
 }
+
+/** True for a value the engine does not know yet (a preview before the resource exists). */
+export const isUnknown = (v: unknown) =>
+  v !== null && typeof v === "object" && (v as Record<string, unknown>).__pulumiUnknown === true;

@@ -111,13 +111,15 @@ function capture(req: RegisterRequest, urn: string): CapturedResource {
 
 const PROGRAM = path.resolve(__dirname, "../../index");
 
-/** Resolves an output-ish value, reporting whether any part of it was secret. */
+/** Resolves an output-ish value, reporting whether any part of it was secret. Unknowns stay unknown. */
 async function resolve(value: unknown): Promise<{ value: unknown; secret: boolean }> {
-  const out = pulumi.output(value as pulumi.Input<unknown>) as pulumi.Output<unknown>;
-  // isSecret is a public promise on Output instances, missing from the typings of the interface.
-  const secret = await (out as unknown as { isSecret: Promise<boolean> }).isSecret;
-  const resolved = await new Promise<unknown>((res) => out.apply((v) => res(v)));
-  return { value: resolved, secret };
+  // `promise(true)` and `isSecret` are on every Output instance but missing from the interface's
+  // typings; `apply` would never call back for an unknown value in a preview.
+  const out = pulumi.output(value as pulumi.Input<unknown>) as unknown as {
+    isSecret: Promise<boolean>;
+    promise(withUnknowns: boolean): Promise<unknown>;
+  };
+  return { value: await out.promise(true), secret: await out.isSecret };
 }
 
 /** The program failed; `resources` holds what it had declared before it did. */
@@ -154,7 +156,7 @@ export async function runProgram(
     const resources: CapturedResource[] = [];
     await setMocks(
       {
-        newResource: (args) => ({ id: `${args.name}-id`, state: mockResourceState(args) }),
+        newResource: (args) => ({ id: `${args.name}-id`, state: mockResourceState(args, options.preview) }),
         call: mockCall,
       },
       "dedicated-platform",
