@@ -14,6 +14,9 @@ import { ObjectStorage, TENANT_POD_LABELS } from "./object-storage";
 import { Operators } from "./operators";
 import { BackupTarget, CLUSTER_NAME, DatabaseName, Postgres } from "./postgres";
 import { podLabels, Redis, REPLICATION_NAME, SENTINEL_NAME } from "./redis";
+import { Elasticsearch, ES_POD_LABELS } from "./elasticsearch";
+import { MongoBackupTarget, MongoDb, MONGODB_POD_LABELS } from "./mongodb";
+import { RabbitMq, RABBITMQ_POD_LABELS } from "./rabbitmq";
 
 export interface DataLayerArgs {
   config: PlatformConfig;
@@ -21,8 +24,9 @@ export interface DataLayerArgs {
   namespaces: Record<Concern, pulumi.Output<string>>;
 }
 
-/** Bucket for Postgres backups when the target has no cloud object store (MinIO backend). */
+/** Buckets for backups when the target has no cloud object store (MinIO backend). */
 export const BACKUP_BUCKET = "postgres-backups";
+export const MONGODB_BACKUP_BUCKET = "mongodb-backups";
 
 export const POSTGRES_POD_LABELS = { "cnpg.io/cluster": CLUSTER_NAME };
 
@@ -30,6 +34,10 @@ export class DataLayer extends pulumi.ComponentResource {
   public readonly postgres: Record<DatabaseName, Connection>;
   public readonly redis: Connection;
   public readonly objectStorage: ObjectStorageConnection;
+  public readonly mongodb: Connection;
+  public readonly rabbitmq: Connection;
+  /** Elasticsearch for pipeline logs: one connection per user (shipper writes, reader reads). */
+  public readonly elasticsearch: { shipper: Connection; reader: Connection };
   /** Passwords generated for the datastores, all Pulumi secrets. */
   public readonly secrets: Record<string, pulumi.Output<string>>;
 
@@ -54,7 +62,7 @@ export class DataLayer extends pulumi.ComponentResource {
         provider,
         customer: config.customer,
         namespace: namespaces.operators,
-        managedNamespaces: [ns],
+        managedNamespaces: [ns, namespaces.logging],
         minio: useMinio,
       },
       { parent: this },
@@ -71,7 +79,7 @@ export class DataLayer extends pulumi.ComponentResource {
         target,
         zones: target.zones,
         operator: operators.minio,
-        extraBuckets: backupsInMinio ? [BACKUP_BUCKET] : [],
+        extraBuckets: backupsInMinio ? [BACKUP_BUCKET, MONGODB_BACKUP_BUCKET] : [],
         protect,
       },
       { parent: this },
@@ -106,15 +114,62 @@ export class DataLayer extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const mongodb = new MongoDb(
+      `${name}-mongodb`,
+      {
+        provider,
+        customer: config.customer,
+        namespace: ns,
+        storageClass,
+        settings: d.mongodb,
+        backup: this.mongoBackupTarget(name, target, objectStorage, ns, config.customer),
+        operator: operators.mongodb,
+        protect,
+      },
+      { parent: this },
+    );
+    const rabbitmq = new RabbitMq(
+      `${name}-rabbitmq`,
+      {
+        provider,
+        customer: config.customer,
+        namespace: ns,
+        storageClass,
+        settings: d.rabbitmq,
+        operator: operators.rabbitmq,
+        protect,
+      },
+      { parent: this },
+    );
+    const elasticsearch = new Elasticsearch(
+      `${name}-elasticsearch`,
+      {
+        provider,
+        customer: config.customer,
+        namespace: namespaces.logging,
+        storageClass,
+        settings: d.elasticsearch,
+        operator: operators.elastic,
+        protect,
+      },
+      { parent: this },
+    );
+
     this.networkPolicies(name, config.customer, provider, namespaces, useMinio);
 
     this.postgres = postgres.connections;
     this.redis = redis.connection;
     this.objectStorage = objectStorage.connection;
+    this.mongodb = mongodb.connection;
+    this.rabbitmq = rabbitmq.connection;
+    this.elasticsearch = elasticsearch.connections;
     this.secrets = {
       postgresKong: postgres.passwords.kong,
       postgresFusionauth: postgres.passwords.fusionauth,
       redis: redis.password,
+      mongodb: mongodb.password,
+      elasticsearchShipper: elasticsearch.passwords.shipper,
+      elasticsearchReader: elasticsearch.passwords.reader,
     };
     this.registerOutputs({ secrets: this.secrets });
   }
@@ -149,6 +204,46 @@ export class DataLayer extends pulumi.ComponentResource {
       secretName: c.credentials.secretName,
       keys: c.credentials.keys,
     };
+  }
+
+  /** MongoDB backups: the cloud's bucket through S3-compatible keys, else a MinIO bucket. */
+  private mongoBackupTarget(
+    name: string,
+    target: CloudTarget,
+    objects: ObjectStorage,
+    ns: pulumi.Output<string>,
+    customer: string,
+  ): MongoBackupTarget {
+    let bucket: pulumi.Input<string>;
+    let endpoint: pulumi.Input<string>;
+    let keys: { accessKey: pulumi.Input<string>; secretKey: pulumi.Output<string> };
+    if (target.objectStore) {
+      if (!target.objectStoreKeys) {
+        throw new Error(
+          `MongoDB backups on ${target.cloud}: the target gives no S3-compatible keys for its object store`,
+        );
+      }
+      const store = target.objectStore("mongo-backups", this);
+      const k = target.objectStoreKeys("mongo-backups", store, this);
+      [bucket, endpoint, keys] = [store.bucket, k.endpoint, k];
+    } else {
+      if (!objects.minioKeys) throw new Error("MongoDB backups need a cloud object store or the minio backend");
+      [bucket, endpoint, keys] = [MONGODB_BACKUP_BUCKET, objects.connection.endpoint, objects.minioKeys];
+    }
+    const secret = new k8s.core.v1.Secret(
+      `${name}-mongodb-backup-credentials`,
+      {
+        metadata: {
+          name: "mongodb-backup-credentials",
+          namespace: ns,
+          labels: standardLabels({ name: "mongodb", instance: customer, component: "backup" }),
+        },
+        // The key names Percona Backup for MongoDB reads.
+        stringData: { AWS_ACCESS_KEY_ID: keys.accessKey, AWS_SECRET_ACCESS_KEY: keys.secretKey },
+      },
+      { parent: this, provider: target.kubernetes },
+    );
+    return { bucket, endpoint, credentialsSecret: secret.metadata.name };
   }
 
   /** Ingress per datastore from its consumers, its operator and monitoring; egress for replication and backups. */
@@ -231,6 +326,69 @@ export class DataLayer extends pulumi.ComponentResource {
         o,
       );
     }
+    allowIngress(
+      `${name}-mongodb-ingress`,
+      {
+        namespace: data,
+        podLabels: MONGODB_POD_LABELS,
+        policyName: "mongodb-ingress",
+        labels,
+        rules: [
+          { from: from("services"), ports: [27017] },
+          { from: [{ namespace: data, podLabels: MONGODB_POD_LABELS }], ports: [27017] },
+          { from: from("operators"), ports: [27017] },
+          { from: from("observability"), ports: [9216] },
+        ],
+      },
+      o,
+    );
+    allowIngress(
+      `${name}-rabbitmq-ingress`,
+      {
+        namespace: data,
+        podLabels: RABBITMQ_POD_LABELS,
+        policyName: "rabbitmq-ingress",
+        labels,
+        rules: [
+          { from: from("services"), ports: [5672, 15672] }, // AMQP; management API for the Coordinator
+          // Erlang distribution, peer discovery and CLI tools between the nodes.
+          { from: [{ namespace: data, podLabels: RABBITMQ_POD_LABELS }], ports: [4369, 5672, 15672, 25672] },
+          { from: from("operators"), ports: [15672] },
+          { from: from("observability"), ports: [15692] },
+        ],
+      },
+      o,
+    );
+    // Elasticsearch admits only the log shipper, the services that read pipeline logs, monitoring,
+    // its operator and itself; nothing outside the cluster has a path to it.
+    allowIngress(
+      `${name}-elasticsearch-ingress`,
+      {
+        namespace: namespaces.logging,
+        podLabels: ES_POD_LABELS,
+        policyName: "elasticsearch-ingress",
+        labels,
+        rules: [
+          { from: from("node-agents"), ports: [9200] }, // the pipeline-log shipper
+          { from: from("services"), ports: [9200] }, // readers of pipeline logs
+          { from: from("observability"), ports: [9200] },
+          { from: from("operators"), ports: [9200] },
+          { from: [{ namespace: namespaces.logging }], ports: [9200, 9300] }, // nodes, lifecycle Job
+        ],
+      },
+      o,
+    );
+    allowEgress(
+      `${name}-logging-egress`,
+      {
+        namespace: namespaces.logging,
+        podLabels: {},
+        policyName: "logging-egress",
+        labels,
+        to: [{ peers: [{ namespace: namespaces.logging }], ports: [9200, 9300] }],
+      },
+      o,
+    );
     // Datastore pods reach each other (replication, sentinels, backups to MinIO), the Kubernetes API
     // (CloudNativePG's instance manager) and HTTPS (cloud object stores for backups).
     allowEgress(

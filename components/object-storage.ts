@@ -48,6 +48,8 @@ export class ObjectStorage extends pulumi.ComponentResource {
    * on `minio` access is by the credentials Secret and this returns no annotations.
    */
   public readonly grantAccess: (name: string, account: ServiceAccountRef) => WorkloadIdentity;
+  /** The MinIO application user's keys (Pulumi secrets), for tools that need them in their own Secret format. */
+  public minioKeys?: { accessKey: pulumi.Input<string>; secretKey: pulumi.Output<string> };
 
   constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dedicated-platform:data:ObjectStorage", name, {}, opts);
@@ -99,13 +101,14 @@ export MINIO_STORAGE_CLASS_STANDARD="EC:${minioParity(m)}"
       },
       o,
     );
+    this.minioKeys = { accessKey: "platform-app", secretKey: secretValue("app-secret") };
     const appUser = new k8s.core.v1.Secret(
       `${name}-app-user`,
       {
         metadata: { name: "minio-app-user", namespace: args.namespace, labels },
         stringData: {
-          [MINIO_USER_KEYS.accessKey]: "platform-app",
-          [MINIO_USER_KEYS.secretKey]: secretValue("app-secret"),
+          [MINIO_USER_KEYS.accessKey]: this.minioKeys.accessKey,
+          [MINIO_USER_KEYS.secretKey]: this.minioKeys.secretKey,
         },
       },
       o,

@@ -12,7 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "./labels";
 import { allowEgress, allowIngress } from "./network-policies";
-import { CHARTS, ChartPin } from "./versions";
+import { CHARTS, ChartPin, MANIFESTS } from "./versions";
 
 export interface OperatorsArgs {
   provider: k8s.Provider;
@@ -32,6 +32,10 @@ export class Operators extends pulumi.ComponentResource {
   public readonly cloudnativePg: k8s.helm.v3.Release;
   public readonly redis: k8s.helm.v3.Release;
   public readonly minio?: k8s.helm.v3.Release;
+  public readonly mongodb: k8s.helm.v3.Release;
+  public readonly elastic: k8s.helm.v3.Release;
+  /** The RabbitMQ Cluster Operator has no official chart: its release manifest, applied server-side. */
+  public readonly rabbitmq: k8s.yaml.v2.ConfigFile;
 
   constructor(name: string, args: OperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dedicated-platform:data:Operators", name, {}, opts);
@@ -64,6 +68,22 @@ export class Operators extends pulumi.ComponentResource {
       redisOperator: { replicas: 2 },
       resources: COMMON_RESOURCES,
     });
+    this.mongodb = release("psmdb-operator", CHARTS.psmdbOperator, {
+      // Cluster-wide, so the operator in the operators namespace manages the data namespace.
+      watchAllNamespaces: true,
+      replicaCount: 2,
+      resources: COMMON_RESOURCES,
+    });
+    this.elastic = release("eck-operator", CHARTS.eckOperator, {
+      replicaCount: 2,
+      resources: COMMON_RESOURCES,
+      // Elastic's anonymous usage telemetry off for a customer's dedicated platform.
+      telemetry: { disabled: true },
+    });
+    // The manifest creates its own `rabbitmq-system` namespace for the operator and cluster-wide
+    // CRDs/RBAC. Fetched by the provider at deploy time (never in tests). Unlike the Helm releases,
+    // a first preview before the cluster exists may not be able to expand it (see docs/architecture.md).
+    this.rabbitmq = new k8s.yaml.v2.ConfigFile(`${name}-rabbitmq-operator`, { file: MANIFESTS.rabbitmqOperator }, o);
     if (args.minio ?? true) {
       this.minio = release("minio-operator", CHARTS.minioOperator, {
         operator: { replicaCount: 2, resources: COMMON_RESOURCES },

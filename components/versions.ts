@@ -16,7 +16,22 @@ export const CHARTS = {
   redisOperator: { chart: "redis-operator", version: "0.26.0", repo: "https://ot-container-kit.github.io/helm-charts" },
   /** MinIO operator 7.1.1, the last community release line. */
   minioOperator: { chart: "operator", version: "7.1.1", repo: "https://operator.min.io" },
+  /** Percona Operator for MongoDB 1.22.0. */
+  psmdbOperator: { chart: "psmdb-operator", version: "1.22.0", repo: "https://percona.github.io/percona-helm-charts/" },
+  /** Elastic Cloud on Kubernetes 3.5.0 (Elastic License 2.0, Basic tier). */
+  eckOperator: { chart: "eck-operator", version: "3.5.0", repo: "https://helm.elastic.co" },
 } satisfies Record<string, ChartPin>;
+
+/** Operators published only as release manifests (no official chart). */
+export const MANIFESTS = {
+  /** RabbitMQ Cluster Operator 2.22.3. */
+  rabbitmqOperator: "https://github.com/rabbitmq/cluster-operator/releases/download/v2.22.3/cluster-operator.yml",
+} as const;
+
+/** Elasticsearch version ECK deploys (image docker.elastic.co/elasticsearch/elasticsearch:<version>). */
+export const ELASTICSEARCH_VERSION = "9.1.5";
+/** The `crVersion` the Percona operator expects in its custom resources. */
+export const PSMDB_CR_VERSION = "1.22.0";
 
 export const IMAGES = {
   /** PostgreSQL 17 from CloudNativePG's own image builds. */
@@ -28,6 +43,13 @@ export const IMAGES = {
   redis: "quay.io/opstree/redis:v7.0.15",
   redisSentinel: "quay.io/opstree/redis-sentinel:v7.0.15",
   redisExporter: "quay.io/opstree/redis-exporter:v1.44.0",
+  /** Percona Server for MongoDB 8.0 and Percona Backup for MongoDB. */
+  mongodb: "percona/percona-server-mongodb:8.0.12-4",
+  mongodbBackup: "percona/percona-backup-mongodb:2.11.0",
+  /** RabbitMQ 4.1 with the management plugin (quorum queues; classic mirroring is gone in 4.x). */
+  rabbitmq: "rabbitmq:4.1.4-management",
+  /** For the one-off Job that installs the pipeline-log lifecycle policy and index template. */
+  curl: "curlimages/curl:8.16.0",
   /** The last community MinIO server image (no new community images since Oct 2025). */
   minio: "quay.io/minio/minio:RELEASE.2025-10-15T17-29-55Z",
 } as const;

@@ -284,6 +284,9 @@ function checkDatastores(d: DatastoresConfig, cloud: Cloud | undefined, environm
       ["postgres.instances", d.postgres.instances],
       ["redis.replicas", d.redis.replicas],
       ["redis.sentinels", d.redis.sentinels],
+      ["mongodb.members", d.mongodb.members],
+      ["rabbitmq.replicas", d.rabbitmq.replicas],
+      ["elasticsearch.nodes", d.elasticsearch.nodes],
     ];
     for (const [path, n] of counts) {
       if (n < 3) {

@@ -149,6 +149,41 @@ export const datastoresSchema = z.strictObject({
       memory: quantity.default("1Gi"),
     })
     .prefault({}),
+  mongodb: z
+    .strictObject({
+      /** Replica-set members, one per zone. */
+      members: z.number().int().min(1).max(7).default(3),
+      storageSize: quantity.default("50Gi"),
+      cpu: quantity.default("1"),
+      memory: quantity.default("4Gi"),
+      /** Backup schedule (five-field cron, UTC). */
+      backupSchedule: z
+        .string()
+        .regex(/^(\S+\s+){4}\S+$/, { message: "expected a five-field cron such as '0 3 * * *'" })
+        .default("0 3 * * *"),
+      /** How many scheduled backups to keep. */
+      backupRetentionCount: z.number().int().min(1).max(365).default(14),
+    })
+    .prefault({}),
+  rabbitmq: z
+    .strictObject({
+      replicas: z.number().int().min(1).max(9).default(3),
+      storageSize: quantity.default("20Gi"),
+      cpu: quantity.default("1"),
+      memory: quantity.default("2Gi"),
+    })
+    .prefault({}),
+  elasticsearch: z
+    .strictObject({
+      /** Master-eligible data nodes, one per zone. */
+      nodes: z.number().int().min(1).max(30).default(3),
+      storageSize: quantity.default("200Gi"),
+      cpu: quantity.default("2"),
+      memory: quantity.default("8Gi"),
+      /** Days a pipeline-log index is kept before the lifecycle policy deletes it. */
+      pipelineLogRetentionDays: z.number().int().min(1).max(3650).default(14),
+    })
+    .prefault({}),
   objectStorage: z
     .strictObject({
       /** `minio` (in-cluster, the source architecture's choice) or `cloud` (the cloud's bucket). */
@@ -242,7 +277,7 @@ export const KEYS = {
     schema: datastoresSchema,
     json: true,
     default: "3 of each, one per zone (see the Data layer section)",
-    doc: "`postgres` (instances, storageSize, cpu, memory, backupSchedule, backupRetentionDays), `redis` (replicas, sentinels, storageSize, cpu, memory), `objectStorage` (backend `minio`/`cloud`, bucket, minio {serversPerZone, volumesPerServer, volumeSize, cpu, memory}). Fewer than 3 replicas only on dev stacks.",
+    doc: "`postgres` (instances, storageSize, cpu, memory, backupSchedule, backupRetentionDays), `redis` (replicas, sentinels, storageSize, cpu, memory), `mongodb` (members, storageSize, cpu, memory, backupSchedule, backupRetentionCount), `rabbitmq` (replicas, storageSize, cpu, memory), `elasticsearch` (nodes, storageSize, cpu, memory, pipelineLogRetentionDays), `objectStorage` (backend `minio`/`cloud`, bucket, minio {serversPerZone, volumesPerServer, volumeSize, cpu, memory}). Fewer than 3 replicas only on dev stacks.",
   },
   kubeconfig: {
     schema: z.string().min(1),

@@ -12,7 +12,13 @@ import { kubeconfigFor } from "./gke/kubeconfig";
 import { createNetwork } from "./gke/network";
 import { createNodeServiceAccount } from "./gke/node-identity";
 import { createNodePools } from "./gke/node-pools";
-import { createStorageClass, loadBalancerAnnotations, makeObjectStore, makeWorkloadIdentity } from "./gke/seam";
+import {
+  createStorageClass,
+  loadBalancerAnnotations,
+  makeObjectStore,
+  makeObjectStoreKeys,
+  makeWorkloadIdentity,
+} from "./gke/seam";
 import type { BuildCloud, CloudTarget, NodePoolInfo } from "./types";
 
 /** Three zones of the region: from config, else the first three zones the region reports as UP. */
@@ -89,6 +95,7 @@ export class GkeCluster extends pulumi.ComponentResource {
       loadBalancer: loadBalancerAnnotations,
       workloadIdentity: makeWorkloadIdentity(g.project, name, gcpProvider),
       objectStore: makeObjectStore(config, g.project, g.region, gcpProvider),
+      objectStoreKeys: makeObjectStoreKeys(name, gcpProvider),
       outputs: { clusterName: cluster.name, endpoint: cluster.endpoint, kubeconfig },
     };
     self.registerOutputs({ clusterName: cluster.name, endpoint: cluster.endpoint, kubeconfig });

@@ -43,6 +43,13 @@ export interface ObjectStore {
   region?: pulumi.Output<string>;
 }
 
+/** S3-compatible access keys (Pulumi secrets) and the endpoint that accepts them. */
+export interface ObjectStoreKeys {
+  accessKey: pulumi.Output<string>;
+  secretKey: pulumi.Output<string>;
+  endpoint: string;
+}
+
 export interface ClusterOutputs {
   clusterName: pulumi.Output<string>;
   endpoint: pulumi.Output<string>;
@@ -72,6 +79,12 @@ export interface CloudTarget {
     grants: WorkloadGrant[],
     parent?: pulumi.Resource,
   ) => WorkloadIdentity;
+  /**
+   * Static S3-compatible keys for a bucket, for tools that cannot use workload identity (Percona
+   * Backup for MongoDB on GCS). Undefined where workload identity always works (S3 with IAM roles)
+   * or where there is no cloud store.
+   */
+  objectStoreKeys?: (name: string, store: ObjectStore, parent?: pulumi.Resource) => ObjectStoreKeys;
   /** A bucket on the cloud's object store; undefined where the target has none (`existing`). */
   objectStore?: (name: string, parent?: pulumi.Resource) => ObjectStore;
   outputs: ClusterOutputs;

@@ -4,7 +4,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../../components/labels";
 import type { PlatformConfig } from "../../config/load";
-import type { LoadBalancerKind, ObjectStore, ServiceAccountRef, WorkloadGrant, WorkloadIdentity } from "../types";
+import type {
+  LoadBalancerKind,
+  ObjectStore,
+  ObjectStoreKeys,
+  ServiceAccountRef,
+  WorkloadGrant,
+  WorkloadIdentity,
+} from "../types";
 
 /** Name of the zone-aware StorageClass every platform volume uses. */
 export const ZONAL_STORAGE_CLASS = "dp-zonal";
@@ -108,5 +115,31 @@ export function makeObjectStore(config: PlatformConfig, project: string, region:
       { parent, provider, protect: config.protectData },
     );
     return { api: "gcs", bucket: bucket.name, endpoint: pulumi.output("https://storage.googleapis.com") };
+  };
+}
+
+/**
+ * HMAC keys on a dedicated service account that may only use the one bucket: GCS's S3-compatible
+ * XML API accepts them at storage.googleapis.com. For tools without Workload Identity support.
+ */
+export function makeObjectStoreKeys(customer: string, provider: gcp.Provider) {
+  return (name: string, store: ObjectStore, parent?: pulumi.Resource): ObjectStoreKeys => {
+    const opts = { parent, provider };
+    const gsa = new gcp.serviceaccount.Account(
+      `${customer}-${name}-hmac`,
+      { accountId: serviceAccountId(customer, `${name}-hmac`), displayName: `${customer} ${name} (HMAC)` },
+      opts,
+    );
+    new gcp.storage.BucketIAMMember(
+      `${customer}-${name}-hmac-grant`,
+      { bucket: store.bucket, role: BUCKET_ROLE.readWrite, member: pulumi.interpolate`serviceAccount:${gsa.email}` },
+      opts,
+    );
+    const key = new gcp.storage.HmacKey(`${customer}-${name}-hmac`, { serviceAccountEmail: gsa.email }, opts);
+    return {
+      accessKey: pulumi.secret(key.accessId),
+      secretKey: pulumi.secret(key.secret),
+      endpoint: "https://storage.googleapis.com",
+    };
   };
 }
