@@ -17,6 +17,7 @@ import { podLabels, Redis, REPLICATION_NAME, SENTINEL_NAME } from "./redis";
 import { Elasticsearch, ES_POD_LABELS } from "./elasticsearch";
 import { MongoBackupTarget, MongoDb, MONGODB_POD_LABELS } from "./mongodb";
 import { RabbitMq, RABBITMQ_POD_LABELS } from "./rabbitmq";
+import type { Datastore } from "./services/catalog";
 
 export interface DataLayerArgs {
   config: PlatformConfig;
@@ -38,6 +39,13 @@ export class DataLayer extends pulumi.ComponentResource {
   public readonly rabbitmq: Connection;
   /** Elasticsearch for pipeline logs: one connection per user (shipper writes, reader reads). */
   public readonly elasticsearch: { shipper: Connection; reader: Connection };
+  /**
+   * The platform services' credentials per datastore (Pulumi secrets), for copying into the
+   * consumers' namespaces: a pod can only reference a Secret in its own namespace.
+   */
+  public readonly serviceCredentials: Partial<Record<Datastore, Record<string, pulumi.Input<string>>>>;
+  /** Gives a service's Kubernetes ServiceAccount access to the static-files bucket (workload identity on `cloud`). */
+  public readonly grantObjectStorage: ObjectStorage["grantAccess"];
   /** Passwords generated for the datastores, all Pulumi secrets. */
   public readonly secrets: Record<string, pulumi.Output<string>>;
 
@@ -163,11 +171,27 @@ export class DataLayer extends pulumi.ComponentResource {
     this.mongodb = mongodb.connection;
     this.rabbitmq = rabbitmq.connection;
     this.elasticsearch = elasticsearch.connections;
+    this.grantObjectStorage = objectStorage.grantAccess;
+    this.serviceCredentials = {
+      redis: { password: redis.password },
+      mongodb: { username: "platform", password: mongodb.password },
+      rabbitmq: { username: "platform", password: rabbitmq.password },
+      elasticsearch: { username: "pipeline-log-reader", password: elasticsearch.passwords.reader },
+      ...(objectStorage.minioKeys
+        ? {
+            objectStorage: {
+              accessKey: objectStorage.minioKeys.accessKey,
+              secretKey: objectStorage.minioKeys.secretKey,
+            },
+          }
+        : {}),
+    };
     this.secrets = {
       postgresKong: postgres.passwords.kong,
       postgresFusionauth: postgres.passwords.fusionauth,
       redis: redis.password,
       mongodb: mongodb.password,
+      rabbitmq: rabbitmq.password,
       elasticsearchShipper: elasticsearch.passwords.shipper,
       elasticsearchReader: elasticsearch.passwords.reader,
     };

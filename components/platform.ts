@@ -8,6 +8,7 @@ import type { CloudTarget } from "../providers/types";
 import { DataLayer } from "./data-layer";
 import { Concern } from "./namespace-catalog";
 import { PlatformNamespaces } from "./namespaces";
+import { ServicesLayer } from "./services/services-layer";
 
 export interface PlatformArgs {
   config: PlatformConfig;
@@ -17,6 +18,7 @@ export interface PlatformArgs {
 export class Platform extends pulumi.ComponentResource {
   public readonly namespaces: Record<Concern, pulumi.Output<string>>;
   public readonly data: DataLayer;
+  public readonly services: ServicesLayer;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dedicated-platform:platform:Platform", name, {}, opts);
@@ -36,6 +38,11 @@ export class Platform extends pulumi.ComponentResource {
     );
     this.namespaces = namespaces.names;
     this.data = new DataLayer(`${name}-data`, { config, target, namespaces: namespaces.names }, { parent: this });
+    this.services = new ServicesLayer(
+      `${name}-services`,
+      { config, provider: target.kubernetes, namespaces: namespaces.names, data: this.data },
+      { parent: this },
+    );
     this.registerOutputs({ namespaces: this.namespaces });
   }
 }

@@ -2,10 +2,13 @@
  * RabbitMQ: a 3-node `RabbitmqCluster` (RabbitMQ Cluster Operator), one node per zone, quorum queues
  * by default (Raft: a queue keeps serving while a majority of its replicas, 2 of 3, is up; classic
  * mirroring is gone in 4.x), pause_minority so a partitioned node stops rather than diverges. The
- * management UI stays on a ClusterIP Service.
+ * management UI stays on a ClusterIP Service. The platform's user and its generated password come
+ * from a definitions file in a Secret (a salted SHA-256 hash, never the password in the CR).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { createHash } from "node:crypto";
 import type { DatastoresConfig } from "../config/schema";
 import { Connection, serviceHost } from "./contracts";
 import { standardLabels } from "./labels";
@@ -26,20 +29,81 @@ export const RABBITMQ_NAME = "rabbitmq";
 /** Label the operator puts on the cluster's pods. */
 export const RABBITMQ_POD_LABELS = { "app.kubernetes.io/name": RABBITMQ_NAME };
 
+export const DEFINITIONS_DIR = "/etc/rabbitmq/definitions";
+export const PLATFORM_USER = "platform";
+
 export const RABBITMQ_CONFIG = [
   "default_queue_type = quorum",
   "cluster_partition_handling = pause_minority",
   "vm_memory_high_watermark.relative = 0.8",
+  // The platform's own user comes from a definitions file in a Secret, so its password is never in the CR.
+  `load_definitions = ${DEFINITIONS_DIR}/definitions.json`,
 ].join("\n");
+
+/**
+ * RabbitMQ's `rabbit_password_hashing_sha256`: base64(salt ++ sha256(salt ++ password)). The salt is
+ * derived from the password so the definitions (and the pods) do not change on every run.
+ */
+export function rabbitPasswordHash(password: string): string {
+  const salt = createHash("sha256").update(`salt:${password}`).digest().subarray(0, 4);
+  const hash = createHash("sha256")
+    .update(Buffer.concat([salt, Buffer.from(password, "utf8")]))
+    .digest();
+  return Buffer.concat([salt, hash]).toString("base64");
+}
+
+export function definitions(passwordHash: string) {
+  return {
+    users: [
+      {
+        name: PLATFORM_USER,
+        password_hash: passwordHash,
+        hashing_algorithm: "rabbit_password_hashing_sha256",
+        tags: [],
+      },
+    ],
+    vhosts: [{ name: "/" }],
+    permissions: [{ user: PLATFORM_USER, vhost: "/", configure: ".*", write: ".*", read: ".*" }],
+  };
+}
 
 export class RabbitMq extends pulumi.ComponentResource {
   public readonly connection: Connection;
+  public readonly password: pulumi.Output<string>;
 
   constructor(name: string, args: RabbitMqArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dedicated-platform:data:RabbitMq", name, {}, opts);
     const o = { parent: this, provider: args.provider };
     const labels = standardLabels({ name: "rabbitmq", instance: args.customer, component: "message-broker" });
     const s = args.settings;
+
+    const generated = new random.RandomPassword(
+      `${name}-platform-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    this.password = pulumi.secret(generated.result);
+    const credentials = new k8s.core.v1.Secret(
+      `${name}-platform-user`,
+      {
+        metadata: { name: "rabbitmq-platform-user", namespace: args.namespace, labels },
+        type: "kubernetes.io/basic-auth",
+        stringData: { username: PLATFORM_USER, password: this.password },
+      },
+      o,
+    );
+    const definitionsSecret = new k8s.core.v1.Secret(
+      `${name}-definitions`,
+      {
+        metadata: { name: "rabbitmq-definitions", namespace: args.namespace, labels },
+        stringData: {
+          "definitions.json": pulumi.secret(
+            this.password.apply((p) => JSON.stringify(definitions(rabbitPasswordHash(p)))),
+          ),
+        },
+      },
+      o,
+    );
 
     new k8s.apiextensions.CustomResource(
       `${name}-cluster`,
@@ -56,6 +120,23 @@ export class RabbitMq extends pulumi.ComponentResource {
           affinity: zoneAntiAffinity(RABBITMQ_POD_LABELS),
           // AMQP and the management UI inside the cluster only.
           service: { type: "ClusterIP" },
+          override: {
+            statefulSet: {
+              spec: {
+                template: {
+                  spec: {
+                    containers: [
+                      {
+                        name: "rabbitmq",
+                        volumeMounts: [{ name: "definitions", mountPath: DEFINITIONS_DIR, readOnly: true }],
+                      },
+                    ],
+                    volumes: [{ name: "definitions", secret: { secretName: definitionsSecret.metadata.name } }],
+                  },
+                },
+              },
+            },
+          },
         },
       },
       { ...o, dependsOn: [args.operator], protect: args.protect ?? true },
@@ -74,11 +155,10 @@ export class RabbitMq extends pulumi.ComponentResource {
       host: serviceHost(RABBITMQ_NAME, args.namespace),
       port: 5672,
       secretNamespace: args.namespace,
-      // The operator generates the default user into `<name>-default-user`.
-      secretName: pulumi.output(`${RABBITMQ_NAME}-default-user`),
+      secretName: credentials.metadata.name,
       keys: { username: "username", password: "password" },
       settings: { managementPort: "15672" },
     };
-    this.registerOutputs({});
+    this.registerOutputs({ password: this.password });
   }
 }

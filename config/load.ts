@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "../components/namespace-catalog";
+import { CATALOG, SERVICE_NAMES, ServiceName } from "../components/services/catalog";
 import { overlappingPairs } from "./cidr";
 import { ConfigError } from "./errors";
 import {
@@ -15,6 +16,10 @@ import {
   KEYS,
   DatastoresConfig,
   datastoresSchema,
+  emailSchema,
+  httpFileSchema,
+  imagesSchema,
+  ServiceOverride,
   GcpConfig,
   KeyName,
   NodePoolConfig,
@@ -42,7 +47,23 @@ export interface PlatformConfig {
   gcp?: GcpConfig & { deletionProtection: boolean };
   storageReclaimPolicy: "Retain" | "Delete";
   datastores: DatastoresConfig;
+  images: z.infer<typeof imagesSchema>;
+  /** Effective settings of every enabled service (catalog defaults merged with overrides). */
+  services: Partial<Record<ServiceName, ServiceSettings>>;
+  /** Email trigger mailbox; the password is a Pulumi secret. */
+  email?: z.infer<typeof emailSchema> & { password: pulumi.Output<string> };
+  httpFile: z.infer<typeof httpFileSchema>;
   containerDefaults: Required<z.infer<typeof containerDefaultsSchema>>;
+}
+
+/** A service's effective settings. */
+export interface ServiceSettings {
+  minReplicas: number;
+  maxReplicas: number;
+  cpu: string;
+  memory: string;
+  /** `<registry>/<service>:<tag>` or `<registry>/<service>@<digest>`. */
+  image: string;
 }
 
 export const DEFAULT_NODE_POOLS: NodePoolConfig[] = [
@@ -172,6 +193,19 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
 
   const datastores = (values.datastores as DatastoresConfig | undefined) ?? datastoresSchema.parse({});
   problems.push(...checkDatastores(datastores, cloud, environment));
+  const images = values.images as z.infer<typeof imagesSchema> | undefined;
+  const overrides = (values.services ?? {}) as Partial<Record<ServiceName, ServiceOverride>>;
+  const services = images ? resolveServices(images, overrides) : {};
+  problems.push(...checkServices(services, environment));
+  const email = values.email as z.infer<typeof emailSchema> | undefined;
+  if (services["trigger-email"] && !email) {
+    problems.push(
+      `${fullKey("email")}: required while trigger-email is enabled (or set ${fullKey("services")}.trigger-email.disabled: true).`,
+    );
+  }
+  if ((email !== undefined) !== (raw[fullKey("emailPassword")] !== undefined)) {
+    problems.push(`${fullKey("email")} and ${fullKey("emailPassword")} are set together or not at all.`);
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -195,6 +229,10 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     namespaceQuotas,
     gcp: gcp && { ...gcp, deletionProtection: gcp.deletionProtection ?? environment !== "dev" },
     datastores,
+    images: images as z.infer<typeof imagesSchema>,
+    services,
+    email: email && { ...email, password: pulumi.secret(raw[fullKey("emailPassword")]) },
+    httpFile: (values.httpFile as z.infer<typeof httpFileSchema> | undefined) ?? httpFileSchema.parse({}),
     storageReclaimPolicy:
       (values.storageReclaimPolicy as "Retain" | "Delete" | undefined) ?? (environment === "dev" ? "Delete" : "Retain"),
     containerDefaults: {
@@ -272,6 +310,45 @@ function checkTarget(
     problems.push(
       `cloud "existing" needs exactly one way to reach the cluster: ${fullKey("kubeconfig")} (secret), ${fullKey("existing")}.kubeContext or ${fullKey("existing")}.renderYamlToDirectory; ${ways.length === 0 ? "none is set" : `set: ${ways.join(", ")}`}.`,
     );
+  }
+  return problems;
+}
+
+function resolveServices(
+  images: z.infer<typeof imagesSchema>,
+  overrides: Partial<Record<ServiceName, ServiceOverride>>,
+): Partial<Record<ServiceName, ServiceSettings>> {
+  const out: Partial<Record<ServiceName, ServiceSettings>> = {};
+  for (const name of SERVICE_NAMES) {
+    const o = overrides[name] ?? {};
+    if (o.disabled) continue;
+    const spec = CATALOG[name];
+    const ref = o.digest ? `@${o.digest}` : `:${o.tag ?? images.tag}`;
+    out[name] = {
+      minReplicas: o.minReplicas ?? spec.replicas.min,
+      maxReplicas: o.maxReplicas ?? spec.replicas.max,
+      cpu: o.cpu ?? spec.resources.cpu,
+      memory: o.memory ?? spec.resources.memory,
+      image: `${images.registry}/${name}${ref}`,
+    };
+  }
+  return out;
+}
+
+function checkServices(services: Partial<Record<ServiceName, ServiceSettings>>, environment: Environment): string[] {
+  const problems: string[] = [];
+  for (const [name, s] of Object.entries(services)) {
+    const at = `${fullKey("services")}.${name}`;
+    if (s.minReplicas > s.maxReplicas) {
+      problems.push(
+        `${at}: minReplicas (${s.minReplicas}) must be less than or equal to maxReplicas (${s.maxReplicas}).`,
+      );
+    }
+    if (s.minReplicas < 3 && environment !== "dev") {
+      problems.push(
+        `${at}.minReplicas = ${s.minReplicas}: at least 3 (one per zone) are needed to survive a zone loss; only dev stacks may run fewer.`,
+      );
+    }
   }
   return problems;
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { CONCERNS } from "../components/namespace-catalog";
 import { quantity } from "./quantities";
+import { SERVICE_NAMES } from "../components/services/catalog";
 
 export const CONFIG_NAMESPACE = "dedicated-platform";
 export const CLOUDS = ["gcp", "aws", "azure", "existing"] as const;
@@ -204,6 +205,51 @@ export const datastoresSchema = z.strictObject({
 });
 export type DatastoresConfig = z.infer<typeof datastoresSchema>;
 
+export const serviceOverrideSchema = z.strictObject({
+  /** Leave the service out of this stack. */
+  disabled: z.boolean().optional(),
+  minReplicas: z.number().int().min(1).max(100).optional(),
+  maxReplicas: z.number().int().min(1).max(500).optional(),
+  cpu: quantity.optional(),
+  memory: quantity.optional(),
+  /** Image tag for this service (default: `images.tag`). */
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: "expected an image tag" })
+    .optional(),
+  /** Image digest; wins over any tag. */
+  digest: z
+    .string()
+    .regex(/^sha256:[a-f0-9]{64}$/, { message: "expected sha256:<64 hex digits>" })
+    .optional(),
+});
+export type ServiceOverride = z.infer<typeof serviceOverrideSchema>;
+
+export const imagesSchema = z.strictObject({
+  /** Registry and path prefix of the platform's images: `<registry>/<service>:<tag>`. */
+  registry: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, {
+    message: "expected a registry path such as ghcr.io/acme/platform",
+  }),
+  tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: "expected an image tag" }),
+  /** Names of docker-registry Secrets in the services namespace. */
+  pullSecrets: z.array(dnsLabel(63)).default([]),
+});
+
+export const emailSchema = z.strictObject({
+  host: z.string().regex(/^[A-Za-z0-9.-]+$/, { message: "expected a host name" }),
+  port: z.number().int().min(1).max(65535).default(587),
+  username: z.string().min(1),
+  from: z.email({ message: "expected an email address" }),
+  startTls: z.boolean().default(true),
+});
+
+export const httpFileSchema = z.strictObject({
+  /** Largest accepted upload. */
+  maxUploadSize: quantity.default("100Mi"),
+  /** Size of the scratch volume uploads are spooled to (not the root filesystem). */
+  tempStorage: quantity.default("10Gi"),
+});
+
 export interface KeySpec {
   schema: z.ZodType;
   /** Pulumi hands every value over as a string; JSON keys (lists, objects, numbers, booleans) are parsed first. */
@@ -278,6 +324,38 @@ export const KEYS = {
     json: true,
     default: "3 of each, one per zone (see the Data layer section)",
     doc: "`postgres` (instances, storageSize, cpu, memory, backupSchedule, backupRetentionDays), `redis` (replicas, sentinels, storageSize, cpu, memory), `mongodb` (members, storageSize, cpu, memory, backupSchedule, backupRetentionCount), `rabbitmq` (replicas, storageSize, cpu, memory), `elasticsearch` (nodes, storageSize, cpu, memory, pipelineLogRetentionDays), `objectStorage` (backend `minio`/`cloud`, bucket, minio {serversPerZone, volumesPerServer, volumeSize, cpu, memory}). Fewer than 3 replicas only on dev stacks.",
+  },
+  images: {
+    schema: imagesSchema,
+    json: true,
+    default: "(required)",
+    doc: "Images of the platform's services: `registry` (e.g. `ghcr.io/acme/platform`), `tag`, `pullSecrets` (Secret names in the services namespace).",
+    required: true,
+  },
+  services: {
+    schema: z.partialRecord(z.enum(SERVICE_NAMES), serviceOverrideSchema),
+    json: true,
+    default: "the catalog's defaults (see the Services section)",
+    doc: `Per-service overrides (${SERVICE_NAMES.join(", ")}): disabled, minReplicas, maxReplicas, cpu, memory, tag, digest.`,
+  },
+  email: {
+    schema: emailSchema,
+    json: true,
+    default: "(required while trigger-email is enabled)",
+    doc: "Mailbox of the Email trigger: `host`, `port` (587), `username`, `from`, `startTls` (true). The password goes in `emailPassword`.",
+  },
+  emailPassword: {
+    schema: z.string().min(1),
+    json: false,
+    secret: true,
+    default: "(required with `email`)",
+    doc: "Password of the Email trigger's mailbox, set with `--secret`.",
+  },
+  httpFile: {
+    schema: httpFileSchema,
+    json: true,
+    default: "`{maxUploadSize: 100Mi, tempStorage: 10Gi}`",
+    doc: "HTTP-File trigger: `maxUploadSize` (largest upload), `tempStorage` (scratch volume for uploads).",
   },
   kubeconfig: {
     schema: z.string().min(1),

@@ -32,6 +32,13 @@ export function existingStack(extra: Record<string, unknown> = {}): StackFile {
       "dedicated-platform:customer": "testco",
       "dedicated-platform:zones": ["zone-a", "zone-b", "zone-c"],
       "dedicated-platform:existing": { kubeContext: "kind-test" },
+      "dedicated-platform:images": { registry: "registry.example.com/platform", tag: "1.4.2" },
+      "dedicated-platform:email": {
+        host: "smtp.example.com",
+        username: "pipelines@example.com",
+        from: "pipelines@example.com",
+      },
+      "dedicated-platform:emailPassword": { secure: "v1:test" },
     },
   };
   return withConfig(base, extra);
