@@ -4,6 +4,11 @@
  * @pulumi/pulumi, @pulumi/kubernetes and that stack's cloud SDK), as a ratio. Then `tsc --noEmit`.
  * Each figure is the median of BENCH_RUNS runs (default 3). Targets: ratio <= 1.5, tsc < 60 s.
  *
+ * A second floor, the runtime floor, registers as many trivial resources as the stack declares under
+ * the same mocks: the Pulumi runtime spends a few milliseconds on every resource (it captures a stack
+ * trace per resource and per promise), so a stack's ratio to the bare floor grows with its size
+ * whatever the program does. The ratio to the runtime floor is what the program itself adds.
+ *
  * The program is evaluated as JavaScript compiled by tsc (into bin/), like the floor: the figure is
  * the program's own cost, not the TypeScript loader's. The tsx path the tests use is shown beside it
  * for reference (its require hook alone costs about a second here).
@@ -26,6 +31,8 @@ const CLOUD_SDK: Record<string, string | undefined> = {
 interface Sample {
   ms: number;
   maxRssMiB: number;
+  /** The line before the RSS, when the child prints one (the eval child: its resource count). */
+  extra?: string;
 }
 
 /** Runs node with args; the child prints its own peak RSS (KiB) as the last line. */
@@ -35,14 +42,18 @@ function measure(args: string[]): Sample {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed:\n${r.stderr}`);
   const lines = r.stdout.trim().split("\n");
-  return { ms, maxRssMiB: Number(lines[lines.length - 1]) / 1024 };
+  return { ms, maxRssMiB: Number(lines[lines.length - 1]) / 1024, extra: lines[lines.length - 2] };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function medianOf(args: string[]): Sample {
   const samples = Array.from({ length: RUNS }, () => measure(args));
-  return { ms: median(samples.map((s) => s.ms)), maxRssMiB: median(samples.map((s) => s.maxRssMiB)) };
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    maxRssMiB: median(samples.map((s) => s.maxRssMiB)),
+    extra: samples[0].extra,
+  };
 }
 
 const PRINT_RSS = "console.log(process.resourceUsage().maxRSS)";
@@ -60,6 +71,10 @@ function evalArgs(stackFile: string): string[] {
 
 function evalTsxArgs(stackFile: string): string[] {
   return ["--import", "tsx", path.join(ROOT, "scripts", "bench-eval.ts"), stackFile];
+}
+
+function runtimeFloorArgs(count: number, cloud: string): string[] {
+  return [path.join(BIN, "scripts", "bench-floor.js"), String(count), CLOUD_SDK[cloud] ?? ""];
 }
 
 function compile(): number {
@@ -80,6 +95,8 @@ function main() {
     const floor = medianOf(floorArgs(cloud));
     const evaluated = medianOf(evalArgs(file));
     const viaTsx = medianOf(evalTsxArgs(file));
+    const resources = Number(evaluated.extra);
+    const runtimeFloor = medianOf(runtimeFloorArgs(resources, cloud));
     const ratio = evaluated.ms / floor.ms;
     worst = Math.max(worst, ratio);
     rows.push(
@@ -88,6 +105,7 @@ function main() {
         `${floor.ms.toFixed(0)} ms / ${floor.maxRssMiB.toFixed(0)} MiB`.padEnd(22),
         `${evaluated.ms.toFixed(0)} ms / ${evaluated.maxRssMiB.toFixed(0)} MiB`.padEnd(22),
         `${ratio.toFixed(2)}x time, ${(evaluated.maxRssMiB / floor.maxRssMiB).toFixed(2)}x memory`.padEnd(28),
+        `${resources} resources; runtime floor ${runtimeFloor.ms.toFixed(0)} ms -> ${(evaluated.ms / runtimeFloor.ms).toFixed(2)}x`,
         `(tsx: ${viaTsx.ms.toFixed(0)} ms, ${(viaTsx.ms / floor.ms).toFixed(2)}x)`,
       ].join(" "),
     );
