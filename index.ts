@@ -20,6 +20,7 @@ export = async () => {
     namespaces: platform.namespaces,
     // Generated credentials, for operators of the stack: `pulumi stack output --show-secrets`.
     datastoreSecrets: platform.data.secrets,
+    gatewaySecrets: platform.gateway.secrets,
     objectStorage: { backend: platform.data.objectStorage.backend, bucket: platform.data.objectStorage.bucket },
   };
 };

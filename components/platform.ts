@@ -9,6 +9,7 @@ import { DataLayer } from "./data-layer";
 import { Concern } from "./namespace-catalog";
 import { PlatformNamespaces } from "./namespaces";
 import { ServicesLayer } from "./services/services-layer";
+import { GatewayLayer } from "./gateway/gateway-layer";
 
 export interface PlatformArgs {
   config: PlatformConfig;
@@ -19,6 +20,7 @@ export class Platform extends pulumi.ComponentResource {
   public readonly namespaces: Record<Concern, pulumi.Output<string>>;
   public readonly data: DataLayer;
   public readonly services: ServicesLayer;
+  public readonly gateway: GatewayLayer;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dedicated-platform:platform:Platform", name, {}, opts);
@@ -41,6 +43,11 @@ export class Platform extends pulumi.ComponentResource {
     this.services = new ServicesLayer(
       `${name}-services`,
       { config, provider: target.kubernetes, namespaces: namespaces.names, data: this.data },
+      { parent: this },
+    );
+    this.gateway = new GatewayLayer(
+      `${name}-gateway`,
+      { config, target, namespaces: namespaces.names, data: this.data },
       { parent: this },
     );
     this.registerOutputs({ namespaces: this.namespaces });

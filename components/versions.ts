@@ -20,6 +20,12 @@ export const CHARTS = {
   psmdbOperator: { chart: "psmdb-operator", version: "1.22.0", repo: "https://percona.github.io/percona-helm-charts/" },
   /** Elastic Cloud on Kubernetes 3.5.0 (Elastic License 2.0, Basic tier). */
   eckOperator: { chart: "eck-operator", version: "3.5.0", repo: "https://helm.elastic.co" },
+  /** Kong's official chart, Postgres mode, with the Kong Ingress Controller. */
+  kong: { chart: "kong", version: "3.4.1", repo: "https://charts.konghq.com" },
+  /** FusionAuth's official chart; its image tag is pinned below, not left to the chart. */
+  fusionauth: { chart: "fusionauth", version: "1.68.0", repo: "https://fusionauth.github.io/charts" },
+  /** cert-manager, for the gateway's certificates (`gateway.tls.mode` cert-manager or self-signed). */
+  certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
 } satisfies Record<string, ChartPin>;
 
 /** Operators published only as release manifests (no official chart). */
@@ -48,6 +54,9 @@ export const IMAGES = {
   mongodbBackup: "percona/percona-backup-mongodb:2.11.0",
   /** RabbitMQ 4.1 with the management plugin (quorum queues; classic mirroring is gone in 4.x). */
   rabbitmq: "rabbitmq:4.1.4-management",
+  /** Kong Gateway 3.9: the last open-source line (3.10+ is Enterprise-only). */
+  kong: { repository: "kong", tag: "3.9.1" },
+  fusionauth: { repository: "fusionauth/fusionauth-app", tag: "1.68.0" },
   /** For the one-off Job that installs the pipeline-log lifecycle policy and index template. */
   curl: "curlimages/curl:8.16.0",
   /** The last community MinIO server image (no new community images since Oct 2025). */

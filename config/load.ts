@@ -17,6 +17,7 @@ import {
   DatastoresConfig,
   datastoresSchema,
   emailSchema,
+  GatewayConfig,
   httpFileSchema,
   imagesSchema,
   ServiceOverride,
@@ -53,6 +54,7 @@ export interface PlatformConfig {
   /** Email trigger mailbox; the password is a Pulumi secret. */
   email?: z.infer<typeof emailSchema> & { password: pulumi.Output<string> };
   httpFile: z.infer<typeof httpFileSchema>;
+  gateway: GatewayConfig;
   containerDefaults: Required<z.infer<typeof containerDefaultsSchema>>;
 }
 
@@ -197,6 +199,8 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
   const overrides = (values.services ?? {}) as Partial<Record<ServiceName, ServiceOverride>>;
   const services = images ? resolveServices(images, overrides) : {};
   problems.push(...checkServices(services, environment));
+  const gateway = values.gateway as GatewayConfig | undefined;
+  if (gateway) problems.push(...checkGateway(gateway, services, environment));
   const email = values.email as z.infer<typeof emailSchema> | undefined;
   if (services["trigger-email"] && !email) {
     problems.push(
@@ -232,6 +236,7 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     images: images as z.infer<typeof imagesSchema>,
     services,
     email: email && { ...email, password: pulumi.secret(raw[fullKey("emailPassword")]) },
+    gateway: gateway as GatewayConfig,
     httpFile: (values.httpFile as z.infer<typeof httpFileSchema> | undefined) ?? httpFileSchema.parse({}),
     storageReclaimPolicy:
       (values.storageReclaimPolicy as "Retain" | "Delete" | undefined) ?? (environment === "dev" ? "Delete" : "Retain"),
@@ -333,6 +338,35 @@ function resolveServices(
     };
   }
   return out;
+}
+
+function checkGateway(
+  g: GatewayConfig,
+  services: Partial<Record<ServiceName, ServiceSettings>>,
+  environment: Environment,
+): string[] {
+  const problems: string[] = [];
+  const key = fullKey("gateway");
+  for (const name of [...Object.keys(g.routes), ...Object.keys(g.rateLimits)]) {
+    if (name !== "identity" && !services[name as ServiceName]) {
+      problems.push(
+        `${key}: a route or rate limit for "${name}", which is disabled in ${fullKey("services")}; remove it or enable the service.`,
+      );
+    }
+  }
+  if (g.tls.mode === "secret" && !g.tls.secretName)
+    problems.push(`${key}.tls.secretName: required when tls.mode is "secret".`);
+  if (g.tls.mode === "cert-manager" && !g.tls.acmeEmail)
+    problems.push(`${key}.tls.acmeEmail: required when tls.mode is "cert-manager".`);
+  if (g.minReplicas > g.maxReplicas) {
+    problems.push(
+      `${key}: minReplicas (${g.minReplicas}) must be less than or equal to maxReplicas (${g.maxReplicas}).`,
+    );
+  }
+  if (g.minReplicas < 3 && environment !== "dev") {
+    problems.push(`${key}.minReplicas = ${g.minReplicas}: at least 3 (one per zone) outside dev.`);
+  }
+  return problems;
 }
 
 function checkServices(services: Partial<Record<ServiceName, ServiceSettings>>, environment: Environment): string[] {

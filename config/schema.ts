@@ -250,6 +250,69 @@ export const httpFileSchema = z.strictObject({
   tempStorage: quantity.default("10Gi"),
 });
 
+const hostname = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/, {
+    message: "expected a lower-case DNS name such as platform.acme.example",
+  });
+
+/** Services Kong routes to (the catalog's exposed ones). */
+export const ROUTED = ["trigger-http", "trigger-http-file", "trigger-rest", "portal", "coordinator"] as const;
+export type Routed = (typeof ROUTED)[number];
+
+const rateLimit = z
+  .strictObject({
+    perSecond: z.number().int().min(1, { message: "a rate limit must be at least 1" }).max(1_000_000).optional(),
+    perMinute: z.number().int().min(1, { message: "a rate limit must be at least 1" }).max(60_000_000).optional(),
+  })
+  .refine((r) => r.perSecond !== undefined || r.perMinute !== undefined, { message: "set perSecond and/or perMinute" });
+
+export const gatewaySchema = z.strictObject({
+  /** The customer's domain: routes default to it, FusionAuth to `auth.<domain>`. */
+  domain: hostname,
+  /** Load balancer in front of Kong's proxy. */
+  loadBalancer: z.enum(["public", "internal"]).default("public"),
+  tls: z
+    .strictObject({
+      /**
+       * `cert-manager`: certificates from ACME (Let's Encrypt by default); `self-signed`: cert-manager
+       * with a self-signed issuer (dev, kind); `secret`: a TLS Secret you supply.
+       */
+      mode: z.enum(["cert-manager", "self-signed", "secret"]).default("cert-manager"),
+      /** `secret` mode: a `kubernetes.io/tls` Secret present in the services and identity namespaces. */
+      secretName: dnsLabel(63).optional(),
+      /** `cert-manager` mode: the ACME account email. */
+      acmeEmail: z.email().optional(),
+      acmeServer: z.url().default("https://acme-v02.api.letsencrypt.org/directory"),
+    })
+    .prefault({}),
+  /** Host/path per routed service. */
+  routes: z
+    .partialRecord(
+      z.enum(ROUTED),
+      z.strictObject({
+        host: hostname.optional(),
+        path: z
+          .string()
+          .regex(/^\/[A-Za-z0-9/_.-]*$/, { message: "expected a path such as /api" })
+          .optional(),
+      }),
+    )
+    .default({}),
+  /** Rate limits per routed service and for FusionAuth (`identity`). */
+  rateLimits: z.partialRecord(z.enum([...ROUTED, "identity"]), rateLimit).default({}),
+  /** How trigger callers authenticate: API keys or FusionAuth JWTs. */
+  triggerAuth: z.enum(["key-auth", "jwt"]).default("key-auth"),
+  /** Origins the Portal accepts cross-origin calls from (CORS). Default: the Portal's own origin. */
+  corsOrigins: z.array(z.url()).default([]),
+  /** CIDRs allowed to reach FusionAuth's admin UI (`/admin`). Empty: nobody. */
+  adminAllowedCidrs: z.array(cidr).default([]),
+  minReplicas: z.number().int().min(1).max(50).default(3),
+  maxReplicas: z.number().int().min(1).max(200).default(10),
+});
+export type GatewayConfig = z.infer<typeof gatewaySchema>;
+
 export interface KeySpec {
   schema: z.ZodType;
   /** Pulumi hands every value over as a string; JSON keys (lists, objects, numbers, booleans) are parsed first. */
@@ -324,6 +387,13 @@ export const KEYS = {
     json: true,
     default: "3 of each, one per zone (see the Data layer section)",
     doc: "`postgres` (instances, storageSize, cpu, memory, backupSchedule, backupRetentionDays), `redis` (replicas, sentinels, storageSize, cpu, memory), `mongodb` (members, storageSize, cpu, memory, backupSchedule, backupRetentionCount), `rabbitmq` (replicas, storageSize, cpu, memory), `elasticsearch` (nodes, storageSize, cpu, memory, pipelineLogRetentionDays), `objectStorage` (backend `minio`/`cloud`, bucket, minio {serversPerZone, volumesPerServer, volumeSize, cpu, memory}). Fewer than 3 replicas only on dev stacks.",
+  },
+  gateway: {
+    schema: gatewaySchema,
+    json: true,
+    required: true,
+    default: "(required: `domain`)",
+    doc: "Kong and FusionAuth: `domain` (required), `loadBalancer` (`public`/`internal`), `tls` ({mode `cert-manager`/`secret`, secretName, acmeEmail, acmeServer}), `routes` ({<service>: {host, path}}), `rateLimits` ({<service>\\|identity: {perSecond, perMinute}}), `triggerAuth` (`key-auth`/`jwt`), `corsOrigins`, `adminAllowedCidrs`, `minReplicas`, `maxReplicas`.",
   },
   images: {
     schema: imagesSchema,

@@ -39,6 +39,7 @@ export function existingStack(extra: Record<string, unknown> = {}): StackFile {
         from: "pipelines@example.com",
       },
       "dedicated-platform:emailPassword": { secure: "v1:test" },
+      "dedicated-platform:gateway": { domain: "platform.testco.example", tls: { acmeEmail: "ops@testco.example" } },
     },
   };
   return withConfig(base, extra);

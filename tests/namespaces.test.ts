@@ -102,7 +102,15 @@ describe("platform namespaces", () => {
   });
 
   it("puts nothing in the default namespace", () => {
-    const clusterScoped = new Set(["Namespace", "PriorityClass", "StorageClass", "ClusterRole", "ClusterRoleBinding"]);
+    const clusterScoped = new Set([
+      "Namespace",
+      "PriorityClass",
+      "StorageClass",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ClusterIssuer",
+      "KongClusterPlugin",
+    ]);
     const namespaced = objects(run).filter((o) => !clusterScoped.has(o.kind));
     assert.ok(namespaced.length > 0);
     for (const o of namespaced) {

@@ -75,7 +75,8 @@ export function strictSchema(schema: Schema): Schema {
   return s;
 }
 
-const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+// CRD patterns are Go regular expressions; some escape characters the JavaScript `u` flag rejects.
+const ajv = new Ajv({ strict: false, allErrors: true, logger: false, unicodeRegExp: false });
 addFormats(ajv);
 for (const f of ["int32", "int64", "float", "double", "byte", "quantity", "duration", "int-or-string"]) {
   if (!ajv.formats[f]) ajv.addFormat(f, true);

@@ -24,6 +24,10 @@ const COMPUTED: Record<string, (args: MockResourceArgs) => State> = {
   "gcp:kms/keyRing:KeyRing": (a) => ({ name: a.name }),
   "gcp:storage/bucket:Bucket": (a) => ({ url: `gs://${a.inputs.name}` }),
   // Named like the random mocks so the leak checks that look for generated values cover it too.
+  "tls:index/privateKey:PrivateKey": (a) => ({
+    privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock-random-private-key-${a.name}\n-----END PRIVATE KEY-----\n`,
+    publicKeyPem: `-----BEGIN PUBLIC KEY-----\nmock-public-key-${a.name}\n-----END PUBLIC KEY-----\n`,
+  }),
   "gcp:storage/hmacKey:HmacKey": (a) => ({ accessId: `GOOG1Emock${a.name}`, secret: `mock-random-hmac-${a.name}` }),
 };
 
