@@ -44,6 +44,8 @@ export class DataLayer extends pulumi.ComponentResource {
    * consumers' namespaces: a pod can only reference a Secret in its own namespace.
    */
   public readonly serviceCredentials: Partial<Record<Datastore, Record<string, pulumi.Input<string>>>>;
+  /** The pipeline-log shipper's Elasticsearch credentials (Pulumi secrets), for its own namespace. */
+  public readonly shipperCredentials: { username: string; password: pulumi.Output<string> };
   /** Gives a service's Kubernetes ServiceAccount access to the static-files bucket (workload identity on `cloud`). */
   public readonly grantObjectStorage: ObjectStorage["grantAccess"];
   /** Passwords generated for the datastores, all Pulumi secrets. */
@@ -172,6 +174,7 @@ export class DataLayer extends pulumi.ComponentResource {
     this.rabbitmq = rabbitmq.connection;
     this.elasticsearch = elasticsearch.connections;
     this.grantObjectStorage = objectStorage.grantAccess;
+    this.shipperCredentials = { username: "pipeline-log-shipper", password: elasticsearch.passwords.shipper };
     this.serviceCredentials = {
       redis: { password: redis.password },
       mongodb: { username: "platform", password: mongodb.password },
@@ -327,6 +330,7 @@ export class DataLayer extends pulumi.ComponentResource {
           { from: from("services", "gateway"), ports: [26379] },
           { from: [{ namespace: data, podLabels: podLabels(SENTINEL_NAME) }], ports: [26379] },
           { from: from("operators"), ports: [26379] },
+          { from: from("observability"), ports: [9121] },
         ],
       },
       o,

@@ -44,12 +44,12 @@ export const ROLES = {
 
 export const USERS = { shipper: "pipeline_log_writer", reader: "pipeline_log_reader" } as const;
 
-/** The lifecycle policy: roll daily indices over by size, delete them after the retention. */
+/** The lifecycle policy for the daily indices: kept hot, deleted once older than the retention. */
 export function ilmPolicy(retentionDays: number) {
   return {
     policy: {
       phases: {
-        hot: { actions: { rollover: { max_primary_shard_size: "25gb", max_age: "1d" } } },
+        hot: { min_age: "0ms", actions: { set_priority: { priority: 100 } } },
         delete: { min_age: `${retentionDays}d`, actions: { delete: {} } },
       },
     },

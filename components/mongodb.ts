@@ -36,6 +36,7 @@ export const REPLSET = "rs0";
 /** Labels the Percona operator puts on replica-set pods. */
 export const MONGODB_POD_LABELS = { "app.kubernetes.io/instance": MONGODB_NAME, "app.kubernetes.io/replset": REPLSET };
 export const APP_DATABASE = "platform";
+export const MONGODB_METRICS_PORT = 9216;
 
 export class MongoDb extends pulumi.ComponentResource {
   public readonly connection: Connection;
@@ -94,6 +95,26 @@ export class MongoDb extends pulumi.ComponentResource {
               },
               podSecurityContext: restrictedPod(1001),
               containerSecurityContext: { ...RESTRICTED_CONTAINER, runAsUser: 1001 },
+              // Metrics for Prometheus, as the operator's cluster-monitor system user.
+              sidecars: [
+                {
+                  name: "metrics",
+                  image: IMAGES.mongodbExporter,
+                  args: [
+                    "--discovering-mode",
+                    "--compatible-mode",
+                    "--collector.replicasetstatus",
+                    "--mongodb.uri=mongodb://$(MONGODB_CLUSTER_MONITOR_USER):$(MONGODB_CLUSTER_MONITOR_PASSWORD)@127.0.0.1:27017/admin",
+                  ],
+                  env: ["MONGODB_CLUSTER_MONITOR_USER", "MONGODB_CLUSTER_MONITOR_PASSWORD"].map((k) => ({
+                    name: k,
+                    valueFrom: { secretKeyRef: { name: "mongodb-system-users", key: k } },
+                  })),
+                  ports: [{ name: "metrics", containerPort: MONGODB_METRICS_PORT }],
+                  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                  securityContext: { ...RESTRICTED_CONTAINER, runAsUser: 1001, readOnlyRootFilesystem: true },
+                },
+              ],
             },
           ],
           users: [

@@ -127,6 +127,8 @@ export MINIO_STORAGE_CLASS_STANDARD="EC:${minioParity(m)}"
           buckets: [s.bucket, ...(args.extraBuckets ?? [])].map((b) => ({ name: b })),
           // In-cluster plain HTTP, reachable only through the data namespace's NetworkPolicies.
           requestAutoCert: false,
+          // Cluster metrics without a bearer token: only monitoring may reach the port anyway.
+          env: [{ name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" }],
           pools: [
             {
               name: "pool-0",

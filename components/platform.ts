@@ -10,6 +10,7 @@ import { Concern } from "./namespace-catalog";
 import { PlatformNamespaces } from "./namespaces";
 import { ServicesLayer } from "./services/services-layer";
 import { GatewayLayer } from "./gateway/gateway-layer";
+import { ObservabilityLayer } from "./observability/observability-layer";
 
 export interface PlatformArgs {
   config: PlatformConfig;
@@ -48,6 +49,11 @@ export class Platform extends pulumi.ComponentResource {
     this.gateway = new GatewayLayer(
       `${name}-gateway`,
       { config, target, namespaces: namespaces.names, data: this.data },
+      { parent: this },
+    );
+    new ObservabilityLayer(
+      `${name}-observability`,
+      { config, target, namespaces: namespaces.names, data: this.data, services: this.services },
       { parent: this },
     );
     this.registerOutputs({ namespaces: this.namespaces });

@@ -25,6 +25,12 @@ export interface RedisArgs {
 }
 
 export const REPLICATION_NAME = "redis";
+/** Metrics for Prometheus on both the Redis and the Sentinel pods. */
+const EXPORTER = {
+  enabled: true,
+  image: IMAGES.redisExporter,
+  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+};
 export const SENTINEL_NAME = "redis-sentinel";
 /** The label the operator puts on the pods of a RedisReplication/RedisSentinel (`app: <name>`). */
 export const podLabels = (crName: string) => ({ app: crName });
@@ -75,11 +81,7 @@ export class Redis extends pulumi.ComponentResource {
               },
             },
           },
-          redisExporter: {
-            enabled: true,
-            image: IMAGES.redisExporter,
-            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-          },
+          redisExporter: EXPORTER,
           affinity: zoneAntiAffinity(podLabels(REPLICATION_NAME)),
           ...pod,
         },
@@ -101,6 +103,7 @@ export class Redis extends pulumi.ComponentResource {
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
             redisSecret,
           },
+          redisExporter: EXPORTER,
           redisSentinelConfig: {
             redisReplicationName: REPLICATION_NAME,
             masterGroupName: MASTER_GROUP,

@@ -26,6 +26,14 @@ export const CHARTS = {
   fusionauth: { chart: "fusionauth", version: "1.68.0", repo: "https://fusionauth.github.io/charts" },
   /** cert-manager, for the gateway's certificates (`gateway.tls.mode` cert-manager or self-signed). */
   certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
+  /** Prometheus, Alertmanager, the operator, kube-state-metrics and node-exporter (CRDs: operator v0.93.1). */
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    version: "88.5.3",
+    repo: "https://prometheus-community.github.io/helm-charts",
+  },
+  /** The Datadog Operator (installed only when the stack has a Datadog API key). */
+  datadogOperator: { chart: "datadog-operator", version: "2.25.0", repo: "https://helm.datadoghq.com" },
 } satisfies Record<string, ChartPin>;
 
 /** Operators published only as release manifests (no official chart). */
@@ -57,6 +65,8 @@ export const IMAGES = {
   /** Kong Gateway 3.9: the last open-source line (3.10+ is Enterprise-only). */
   kong: { repository: "kong", tag: "3.9.1" },
   fusionauth: { repository: "fusionauth/fusionauth-app", tag: "1.68.0" },
+  mongodbExporter: "percona/mongodb_exporter:0.47.1",
+  elasticsearchExporter: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.9.0",
   /** For the one-off Job that installs the pipeline-log lifecycle policy and index template. */
   curl: "curlimages/curl:8.16.0",
   /** The last community MinIO server image (no new community images since Oct 2025). */

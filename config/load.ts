@@ -18,6 +18,8 @@ import {
   datastoresSchema,
   emailSchema,
   GatewayConfig,
+  ObservabilityConfig,
+  observabilitySchema,
   httpFileSchema,
   imagesSchema,
   ServiceOverride,
@@ -55,6 +57,12 @@ export interface PlatformConfig {
   email?: z.infer<typeof emailSchema> & { password: pulumi.Output<string> };
   httpFile: z.infer<typeof httpFileSchema>;
   gateway: GatewayConfig;
+  observability: ObservabilityConfig & {
+    /** Pulumi secrets; undefined when not configured. */
+    datadogApiKey?: pulumi.Output<string>;
+    datadogAppKey?: pulumi.Output<string>;
+    slackWebhookUrl?: pulumi.Output<string>;
+  };
   containerDefaults: Required<z.infer<typeof containerDefaultsSchema>>;
 }
 
@@ -201,6 +209,16 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
   problems.push(...checkServices(services, environment));
   const gateway = values.gateway as GatewayConfig | undefined;
   if (gateway) problems.push(...checkGateway(gateway, services, environment));
+  const observability = (values.observability as ObservabilityConfig | undefined) ?? observabilitySchema.parse({});
+  const has = (k: string) => raw[fullKey(k)] !== undefined;
+  if (has("datadogAppKey") && !has("datadogApiKey")) {
+    problems.push(`${fullKey("datadogAppKey")}: set without ${fullKey("datadogApiKey")}; Datadog needs the API key.`);
+  }
+  if ((observability.slackChannel !== undefined) !== has("alertSlackWebhookUrl")) {
+    problems.push(
+      `${fullKey("observability")}.slackChannel and ${fullKey("alertSlackWebhookUrl")} are set together or not at all.`,
+    );
+  }
   const email = values.email as z.infer<typeof emailSchema> | undefined;
   if (services["trigger-email"] && !email) {
     problems.push(
@@ -237,6 +255,12 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     services,
     email: email && { ...email, password: pulumi.secret(raw[fullKey("emailPassword")]) },
     gateway: gateway as GatewayConfig,
+    observability: {
+      ...observability,
+      datadogApiKey: secretValue(raw, "datadogApiKey"),
+      datadogAppKey: secretValue(raw, "datadogAppKey"),
+      slackWebhookUrl: secretValue(raw, "alertSlackWebhookUrl"),
+    },
     httpFile: (values.httpFile as z.infer<typeof httpFileSchema> | undefined) ?? httpFileSchema.parse({}),
     storageReclaimPolicy:
       (values.storageReclaimPolicy as "Retain" | "Delete" | undefined) ?? (environment === "dev" ? "Delete" : "Retain"),
@@ -245,6 +269,11 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
       ...stripUndefined((values.containerDefaults ?? {}) as Record<string, string | undefined>),
     },
   };
+}
+
+function secretValue(raw: Record<string, string>, key: string): pulumi.Output<string> | undefined {
+  const v = raw[fullKey(key)];
+  return v === undefined ? undefined : pulumi.secret(v);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -313,6 +313,44 @@ export const gatewaySchema = z.strictObject({
 });
 export type GatewayConfig = z.infer<typeof gatewaySchema>;
 
+export const DATADOG_SITES = [
+  "datadoghq.com",
+  "datadoghq.eu",
+  "us3.datadoghq.com",
+  "us5.datadoghq.com",
+  "ap1.datadoghq.com",
+  "ddog-gov.com",
+] as const;
+
+export const observabilitySchema = z.strictObject({
+  prometheus: z
+    .strictObject({
+      /** How long Prometheus keeps samples (Prometheus duration: 15d, 12h, 4w). */
+      retention: z
+        .string()
+        .regex(/^[0-9]+(h|d|w|y)$/, { message: "expected a duration such as 15d" })
+        .default("15d"),
+      storageSize: quantity.default("100Gi"),
+      /** Prometheus replicas, on different zones. */
+      replicas: z.number().int().min(2).max(4).default(2),
+      alertmanagerReplicas: z.number().int().min(3).max(5).default(3),
+    })
+    .prefault({}),
+  /** Slack channel for alerts; the webhook URL is the secret `alertSlackWebhookUrl`. */
+  slackChannel: z
+    .string()
+    .regex(/^#[a-z0-9_-]+$/, { message: "expected a channel such as #platform-alerts" })
+    .optional(),
+  datadog: z
+    .strictObject({
+      site: z.enum(DATADOG_SITES).default("datadoghq.com"),
+      /** Cluster name shown in Datadog (default: the customer). */
+      clusterName: dnsLabel(80).optional(),
+    })
+    .prefault({}),
+});
+export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
+
 export interface KeySpec {
   schema: z.ZodType;
   /** Pulumi hands every value over as a string; JSON keys (lists, objects, numbers, booleans) are parsed first. */
@@ -426,6 +464,33 @@ export const KEYS = {
     json: true,
     default: "`{maxUploadSize: 100Mi, tempStorage: 10Gi}`",
     doc: "HTTP-File trigger: `maxUploadSize` (largest upload), `tempStorage` (scratch volume for uploads).",
+  },
+  observability: {
+    schema: observabilitySchema,
+    json: true,
+    default: "Prometheus 2 replicas, 15d, 100Gi; Datadog site datadoghq.com",
+    doc: "`prometheus` ({retention, storageSize, replicas, alertmanagerReplicas}), `slackChannel` (alerts), `datadog` ({site, clusterName}).",
+  },
+  datadogApiKey: {
+    schema: z.string().min(1),
+    json: false,
+    secret: true,
+    default: "unset (Datadog off)",
+    doc: "Datadog API key, set with `--secret`. Without it the stack installs nothing of Datadog.",
+  },
+  datadogAppKey: {
+    schema: z.string().min(1),
+    json: false,
+    secret: true,
+    default: "unset",
+    doc: "Datadog application key (cluster agent features), set with `--secret`; needs `datadogApiKey`.",
+  },
+  alertSlackWebhookUrl: {
+    schema: z.url(),
+    json: false,
+    secret: true,
+    default: "unset (alerts stay in Alertmanager)",
+    doc: "Slack incoming-webhook URL for Alertmanager, set with `--secret`; used with `observability.slackChannel`.",
   },
   kubeconfig: {
     schema: z.string().min(1),

@@ -320,7 +320,7 @@ describe("data layer with the cloud object-storage backend (GKE)", () => {
 describe("first preview of a new stack", () => {
   it("declares the whole platform while the cluster's outputs are still unknown", async () => {
     const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")), { preview: true });
-    // Every pinned chart: the GKE example issues certificates with cert-manager.
+    // Every pinned chart: the GKE example uses cert-manager and has a Datadog key.
     assert.equal(ofType(run, "kubernetes:helm.sh/v3:Release").length, Object.keys(CHARTS).length);
     assert.equal(objects(run, "Cluster").length, 1);
     const provider = ofType(run, "pulumi:providers:kubernetes")[0];

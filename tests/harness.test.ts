@@ -1,7 +1,7 @@
 /** The test harness itself: its validators must fail on invalid objects, or every green run means nothing. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { crdSchemaErrors, crdsUnavailable } from "./harness/crd-schema";
+import { crdSchemaErrors, crdsUnavailable, goPatternToJs } from "./harness/crd-schema";
 import { k8sSchemaErrors } from "./harness/k8s-schema";
 import type { K8sObject } from "./harness/query";
 import { mockSecret, toStackConfig } from "./harness/stack-file";
@@ -81,5 +81,14 @@ describe("stack files", () => {
     });
     assert.deepEqual(secretKeys, ["p:a"]);
     assert.deepEqual(values, { "p:a": mockSecret("p:a"), "p:b": "[1,2]", "p:c": "3", "p:d": "text" });
+  });
+});
+
+describe("Go patterns in CRDs", () => {
+  it("turn Go's (?i) flag into two-case letters, and leave other patterns alone", () => {
+    const js = goPatternToJs("^(?i)(abort|warn)?$")!;
+    assert.match("WARN", new RegExp(js));
+    assert.doesNotMatch("skip", new RegExp(js));
+    assert.equal(goPatternToJs("^[a-z]+$"), "^[a-z]+$");
   });
 });

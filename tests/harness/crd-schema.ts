@@ -56,9 +56,26 @@ function crdIndex(): Map<string, Schema> {
   return index;
 }
 
+/**
+ * CRD patterns are Go regular expressions. Go's inline case-insensitive flag `(?i)` has no JavaScript
+ * equivalent inside a pattern: spell each letter as a two-case class instead (only for patterns without
+ * character classes, where that rewrite is exact; others are dropped rather than mis-checked).
+ */
+export function goPatternToJs(pattern: string): string | undefined {
+  if (!pattern.includes("(?i)")) return pattern;
+  const rest = pattern.replace("(?i)", "");
+  if (rest.includes("[") || rest.includes("\\")) return undefined;
+  return rest.replace(/[a-zA-Z]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+}
+
 /** Copies a structural schema, closing every object that lists its properties to unknown fields. */
 export function strictSchema(schema: Schema): Schema {
   const s: Schema = { ...schema };
+  if (typeof s.pattern === "string") {
+    const js = goPatternToJs(s.pattern);
+    if (js === undefined) delete s.pattern;
+    else s.pattern = js;
+  }
   const preserve = s["x-kubernetes-preserve-unknown-fields"] === true;
   if (s.properties && typeof s.properties === "object") {
     s.properties = Object.fromEntries(
