@@ -72,7 +72,8 @@ export class DataLayer extends pulumi.ComponentResource {
         provider,
         customer: config.customer,
         namespace: namespaces.operators,
-        managedNamespaces: [ns, namespaces.logging],
+        // The pods they manage, and (KEDA) Prometheus for custom metrics.
+        managedNamespaces: [ns, namespaces.logging, namespaces.observability],
         minio: useMinio,
       },
       { parent: this },

@@ -113,8 +113,8 @@ export class Operators extends pulumi.ComponentResource {
         policyName: "operators-webhooks",
         labels,
         // An empty `from` admits any source: the API server's address cannot be selected by labels.
-        // 9443 is the CloudNativePG (and controller-runtime) webhook port.
-        rules: [{ from: [], ports: [9443] }],
+        // 9443: the CloudNativePG (and controller-runtime) webhook port; 6443: KEDA's metrics API server.
+        rules: [{ from: [], ports: [9443, 6443] }],
       },
       o,
     );

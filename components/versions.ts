@@ -32,6 +32,8 @@ export const CHARTS = {
     version: "88.5.3",
     repo: "https://prometheus-community.github.io/helm-charts",
   },
+  /** KEDA: scaling on request rate and queue depth (it creates the HPAs of those services). */
+  keda: { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" },
   /** The Datadog Operator (installed only when the stack has a Datadog API key). */
   datadogOperator: { chart: "datadog-operator", version: "2.25.0", repo: "https://helm.datadoghq.com" },
 } satisfies Record<string, ChartPin>;

@@ -61,6 +61,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
       CHARTS.minioOperator,
       CHARTS.psmdbOperator,
       CHARTS.eckOperator,
+      CHARTS.keda,
     ];
     const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs as Inputs);
     const inOperators = releases.filter((r) => r.namespace === "dp-operators");

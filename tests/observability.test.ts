@@ -20,6 +20,8 @@ const release = (run: StackRun, chart: string) =>
 
 /** Custom resources that are settings of a datastore, not workloads of their own. */
 const NOT_WORKLOADS = new Set([
+  "ScaledObject",
+  "TriggerAuthentication",
   "Database",
   "ScheduledBackup",
   "Certificate",

@@ -26,14 +26,35 @@ describe("platform services", () => {
 
   for (const svc of SERVICE_NAMES) {
     describe(svc, () => {
-      it("has an HPA on its Deployment with min <= max, fast up and damped down", () => {
-        const hpa = named(run, "HorizontalPodAutoscaler", svc);
-        assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: svc });
-        assert.ok(hpa.spec.minReplicas >= 3 && hpa.spec.minReplicas <= hpa.spec.maxReplicas);
-        assert.deepEqual(hpa.spec.metrics.map((m: Inputs) => m.resource.name).sort(), ["cpu", "memory"]);
-        assert.equal(hpa.spec.behavior.scaleUp.stabilizationWindowSeconds, 0);
-        assert.ok(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds >= 300);
-        assert.equal(named(run, "Deployment", svc).spec.replicas, undefined, "the HPA owns the replica count");
+      it("autoscales its Deployment with min <= max, fast up and damped down, on CPU, memory and its custom metric", () => {
+        const target = { apiVersion: "apps/v1", kind: "Deployment", name: svc };
+        if (CATALOG[svc].scaleOn) {
+          // KEDA creates the autoscaling/v2 HPA from the ScaledObject (with the same behavior).
+          const so = named(run, "ScaledObject", svc);
+          assert.equal(so.spec.scaleTargetRef.name, svc);
+          assert.ok(so.spec.minReplicaCount >= 3 && so.spec.minReplicaCount <= so.spec.maxReplicaCount);
+          assert.deepEqual(
+            so.spec.triggers.slice(0, 2).map((t: Inputs) => t.type),
+            ["cpu", "memory"],
+          );
+          assert.equal(so.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleUp.stabilizationWindowSeconds, 0);
+          assert.ok(
+            so.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds >= 300,
+          );
+          assert.equal(
+            objects(run, "HorizontalPodAutoscaler", NS).filter((h) => h.metadata.name === svc).length,
+            0,
+            "one autoscaler only",
+          );
+        } else {
+          const hpa = named(run, "HorizontalPodAutoscaler", svc);
+          assert.deepEqual(hpa.spec.scaleTargetRef, target);
+          assert.ok(hpa.spec.minReplicas >= 3 && hpa.spec.minReplicas <= hpa.spec.maxReplicas);
+          assert.deepEqual(hpa.spec.metrics.map((m: Inputs) => m.resource.name).sort(), ["cpu", "memory"]);
+          assert.equal(hpa.spec.behavior.scaleUp.stabilizationWindowSeconds, 0);
+          assert.ok(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds >= 300);
+        }
+        assert.equal(named(run, "Deployment", svc).spec.replicas, undefined, "the autoscaler owns the replica count");
       });
 
       it("has a PDB that keeps two of three zones serving", () => {
@@ -88,6 +109,26 @@ describe("platform services", () => {
       });
     });
   }
+
+  it("scales the HTTP triggers on Kong's request rate and the Coordinator on its queue depth", () => {
+    const http = named(run, "ScaledObject", "trigger-http").spec.triggers[2];
+    assert.equal(http.type, "prometheus");
+    assert.equal(http.metadata.serverAddress, "http://monitoring-kube-prometheus-prometheus.dp-observability.svc:9090");
+    assert.equal(
+      http.metadata.query,
+      'sum(rate(kong_http_requests_total{service=~"dp-services\\\\.trigger-http\\\\..*"}[1m]))',
+    );
+    assert.equal(http.metadata.threshold, "50");
+    const queue = named(run, "ScaledObject", "coordinator").spec.triggers[2];
+    assert.deepEqual(
+      [queue.type, queue.metadata.queueName, queue.metadata.mode],
+      ["rabbitmq", "coordinator.deployments", "QueueLength"],
+    );
+    assert.equal(queue.authenticationRef.name, "rabbitmq-management");
+    const auth = named(run, "TriggerAuthentication", "rabbitmq-management");
+    const secret = named(run, "Secret", auth.spec.secretTargetRef[0].name);
+    assert.ok(isSecretAt(resourceOf(run, secret), "stringData"));
+  });
 
   it("copies the services' datastore credentials into their namespace as secrets", () => {
     for (const store of ["redis", "mongodb", "rabbitmq", "elasticsearch", "objectstorage", "email"]) {

@@ -431,6 +431,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
         rules: [
           { from: [{ namespace: namespaces.observability }], ports: [9090, 9093, 9094, 8080, 10250] },
           { from: [], ports: [10250] }, // the prometheus-operator's admission webhook, called by the API server
+          { from: [{ namespace: namespaces.operators }], ports: [9090] }, // KEDA's Prometheus queries
         ],
       },
       o,

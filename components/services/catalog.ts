@@ -40,6 +40,11 @@ export interface ServiceSpec {
   usesKubernetesApi: boolean;
   /** Only one replica acts at a time, chosen through a Lease. */
   leaderElection: boolean;
+  /**
+   * Scale on more than CPU and memory (through KEDA, which then owns the service's HPA):
+   * `requestsPerSecond` per replica, measured at Kong; or `queue` depth per replica in RabbitMQ.
+   */
+  scaleOn?: { requestsPerSecond: number } | { queue: string; messagesPerReplica: number };
 }
 
 const probes = { readiness: "/health/ready", liveness: "/health/live", startup: "/health/started" };
@@ -61,6 +66,7 @@ export const CATALOG: Record<ServiceName, ServiceSpec> = {
     calls: [],
     replicas: { min: 3, max: 15 },
     resources: { cpu: "500m", memory: "1Gi" },
+    scaleOn: { requestsPerSecond: 50 },
   },
   "trigger-http-file": {
     ...trigger,
@@ -70,6 +76,7 @@ export const CATALOG: Record<ServiceName, ServiceSpec> = {
     calls: [],
     replicas: { min: 3, max: 9 },
     resources: { cpu: "500m", memory: "1Gi" },
+    scaleOn: { requestsPerSecond: 10 },
   },
   "trigger-rest": {
     ...trigger,
@@ -79,6 +86,7 @@ export const CATALOG: Record<ServiceName, ServiceSpec> = {
     calls: [],
     replicas: { min: 3, max: 15 },
     resources: { cpu: "500m", memory: "1Gi" },
+    scaleOn: { requestsPerSecond: 50 },
   },
   "trigger-email": {
     ...trigger,
@@ -126,6 +134,8 @@ export const CATALOG: Record<ServiceName, ServiceSpec> = {
     calls: ["controller"],
     replicas: { min: 3, max: 9 },
     resources: { cpu: "500m", memory: "1Gi" },
+    // Deployment requests queue up in RabbitMQ while pipelines are being rolled out.
+    scaleOn: { queue: "coordinator.deployments", messagesPerReplica: 100 },
     usesKubernetesApi: false,
     leaderElection: false,
   },

@@ -31,6 +31,16 @@ export interface PlatformServiceArgs {
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
   /** Scratch volumes, mounted at `path`, sized in quantity (emptyDir with a size limit). */
   scratch?: { name: string; path: string; size: string }[];
+  /** Where KEDA reads custom metrics, for services whose spec has `scaleOn`. */
+  scaler?: {
+    prometheusUrl: pulumi.Input<string>;
+    /** Kong's `service` label prefix for this service's route (`<namespace>.<service>.`). */
+    kongServicePrefix: pulumi.Input<string>;
+    /** TriggerAuthentication with RabbitMQ's management URL. */
+    rabbitmqAuth: pulumi.Input<string>;
+    /** The KEDA release: ScaledObjects need its CRDs. */
+    keda: pulumi.Resource;
+  };
 }
 
 export const HPA_BEHAVIOR = {
@@ -169,29 +179,76 @@ export class PlatformService extends pulumi.ComponentResource {
       o,
     );
 
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-      `${name}-hpa`,
-      {
-        metadata: meta,
-        spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-          minReplicas: settings.minReplicas,
-          maxReplicas: settings.maxReplicas,
-          metrics: [
-            {
-              type: "Resource",
-              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: CPU_TARGET } },
-            },
-            {
-              type: "Resource",
-              resource: { name: "memory", target: { type: "Utilization", averageUtilization: MEMORY_TARGET } },
-            },
-          ],
-          behavior: HPA_BEHAVIOR,
+    if (spec.scaleOn) {
+      if (!args.scaler) throw new Error(`${args.name} scales on custom metrics but no scaler was given`);
+      // KEDA creates and owns the HPA (autoscaling/v2) from this: CPU, memory and the custom metric.
+      const custom =
+        "requestsPerSecond" in spec.scaleOn
+          ? {
+              type: "prometheus",
+              name: "requests-per-second",
+              metadata: {
+                serverAddress: args.scaler.prometheusUrl,
+                query: pulumi.interpolate`sum(rate(kong_http_requests_total{service=~"${pulumi.output(args.scaler.kongServicePrefix).apply((p) => p.replace(/\./g, "\\\\."))}.*"}[1m]))`,
+                threshold: String(spec.scaleOn.requestsPerSecond),
+              },
+            }
+          : {
+              type: "rabbitmq",
+              name: "queue-depth",
+              metadata: {
+                protocol: "http",
+                queueName: spec.scaleOn.queue,
+                mode: "QueueLength",
+                value: String(spec.scaleOn.messagesPerReplica),
+              },
+              authenticationRef: { name: args.scaler.rabbitmqAuth },
+            };
+      new k8s.apiextensions.CustomResource(
+        `${name}-scaledobject`,
+        {
+          apiVersion: "keda.sh/v1alpha1",
+          kind: "ScaledObject",
+          metadata: meta,
+          spec: {
+            scaleTargetRef: { name: deployment.metadata.name },
+            minReplicaCount: settings.minReplicas,
+            maxReplicaCount: settings.maxReplicas,
+            advanced: { horizontalPodAutoscalerConfig: { behavior: HPA_BEHAVIOR } },
+            triggers: [
+              { type: "cpu", metricType: "Utilization", metadata: { value: String(CPU_TARGET) } },
+              { type: "memory", metricType: "Utilization", metadata: { value: String(MEMORY_TARGET) } },
+              custom,
+            ],
+          },
         },
-      },
-      o,
-    );
+        { ...o, dependsOn: [args.scaler.keda] },
+      );
+    } else {
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${name}-hpa`,
+        {
+          metadata: meta,
+          spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+            minReplicas: settings.minReplicas,
+            maxReplicas: settings.maxReplicas,
+            metrics: [
+              {
+                type: "Resource",
+                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: CPU_TARGET } },
+              },
+              {
+                type: "Resource",
+                resource: { name: "memory", target: { type: "Utilization", averageUtilization: MEMORY_TARGET } },
+              },
+            ],
+            behavior: HPA_BEHAVIOR,
+          },
+        },
+        o,
+      );
+    }
 
     new k8s.policy.v1.PodDisruptionBudget(
       `${name}-pdb`,

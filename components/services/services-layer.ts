@@ -15,6 +15,7 @@ import { allowEgress, allowIngress, Peer } from "../network-policies";
 import { TENANT_POD_LABELS } from "../object-storage";
 import { RABBITMQ_POD_LABELS } from "../rabbitmq";
 import { podLabels, REPLICATION_NAME, SENTINEL_NAME } from "../redis";
+import { CHARTS } from "../versions";
 import { CATALOG, Datastore, ServiceName } from "./catalog";
 import { EnvSource, PlatformService } from "./platform-service";
 
@@ -123,6 +124,9 @@ export class ServicesLayer extends pulumi.ComponentResource {
     if (config.email) copy("email", { password: config.email.password });
 
     const enabled = Object.keys(config.services) as ServiceName[];
+    const scaler = enabled.some((s) => CATALOG[s].scaleOn)
+      ? this.keda(name, config, provider, namespaces, data)
+      : undefined;
     for (const svc of enabled) {
       const spec = CATALOG[svc];
       const settings = config.services[svc]!;
@@ -237,6 +241,7 @@ export class ServicesLayer extends pulumi.ComponentResource {
           imagePullSecrets: config.images.pullSecrets,
           serviceAccountAnnotations: identity?.serviceAccountAnnotations,
           scratch,
+          scaler: scaler && { ...scaler, kongServicePrefix: pulumi.interpolate`${ns}.${svc}.` },
         },
         { parent: this },
       );
@@ -245,6 +250,63 @@ export class ServicesLayer extends pulumi.ComponentResource {
     this.rbac(name, config, provider, namespaces, enabled);
     this.networkPolicies(name, config, provider, namespaces, enabled);
     this.registerOutputs({});
+  }
+
+  /**
+   * KEDA, for services that scale on request rate (Prometheus, from Kong's metrics) or queue depth
+   * (RabbitMQ's management API). KEDA creates and owns their HPAs.
+   */
+  private keda(
+    name: string,
+    config: PlatformConfig,
+    provider: k8s.Provider,
+    namespaces: Record<Concern, pulumi.Output<string>>,
+    data: DataLayer,
+  ) {
+    const o = { parent: this, provider };
+    const labels = standardLabels({ name: "keda", instance: config.customer, component: "autoscaling" });
+    const keda = new k8s.helm.v3.Release(
+      `${name}-keda`,
+      {
+        name: "keda",
+        chart: CHARTS.keda.chart,
+        version: CHARTS.keda.version,
+        repositoryOpts: { repo: CHARTS.keda.repo },
+        namespace: namespaces.operators,
+        atomic: true,
+        maxHistory: 5,
+        values: { operator: { replicaCount: 2 }, metricsServer: { replicaCount: 2 } },
+      },
+      o,
+    );
+    const rabbit = data.serviceCredentials.rabbitmq!;
+    const secret = new k8s.core.v1.Secret(
+      `${name}-keda-rabbitmq`,
+      {
+        metadata: { name: "keda-rabbitmq", namespace: namespaces.services, labels },
+        stringData: {
+          host: pulumi.secret(
+            pulumi.interpolate`http://${rabbit.username}:${rabbit.password}@${data.rabbitmq.host}:${data.rabbitmq.settings!.managementPort}/`,
+          ),
+        },
+      },
+      o,
+    );
+    const auth = new k8s.apiextensions.CustomResource(
+      `${name}-keda-rabbitmq-auth`,
+      {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "TriggerAuthentication",
+        metadata: { name: "rabbitmq-management", namespace: namespaces.services, labels },
+        spec: { secretTargetRef: [{ parameter: "host", name: secret.metadata.name, key: "host" }] },
+      },
+      { ...o, dependsOn: [keda] },
+    );
+    return {
+      keda,
+      rabbitmqAuth: auth.metadata.name,
+      prometheusUrl: pulumi.interpolate`http://monitoring-kube-prometheus-prometheus.${namespaces.observability}.svc:9090`,
+    };
   }
 
   private rbac(
