@@ -32,6 +32,18 @@ export const CHARTS = {
     version: "88.5.3",
     repo: "https://prometheus-community.github.io/helm-charts",
   },
+  /** EKS only: the node autoscaler (one node group per zone, balance-similar-node-groups). */
+  clusterAutoscaler: {
+    chart: "cluster-autoscaler",
+    version: "9.59.0",
+    repo: "https://kubernetes.github.io/autoscaler",
+  },
+  /** EKS only: EKS ships no metrics-server, and HPAs need it. */
+  metricsServer: {
+    chart: "metrics-server",
+    version: "3.13.0",
+    repo: "https://kubernetes-sigs.github.io/metrics-server/",
+  },
   /** KEDA: scaling on request rate and queue depth (it creates the HPAs of those services). */
   keda: { chart: "keda", version: "2.20.2", repo: "https://kedacore.github.io/charts" },
   /** The Datadog Operator (installed only when the stack has a Datadog API key). */

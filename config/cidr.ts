@@ -26,3 +26,10 @@ export function overlappingPairs(ranges: Record<string, string>): string[] {
         out.push(`${entries[i][0]} (${entries[i][1]}) overlaps ${entries[j][0]} (${entries[j][1]})`);
   return out;
 }
+
+/** True where `inner` lies entirely inside `outer`. */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const [i0, i1] = bounds(inner);
+  const [o0, o1] = bounds(outer);
+  return i0 >= o0 && i1 <= o1;
+}

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "../components/namespace-catalog";
 import { CATALOG, SERVICE_NAMES, ServiceName } from "../components/services/catalog";
-import { overlappingPairs } from "./cidr";
+import { cidrWithin, overlappingPairs } from "./cidr";
 import { ConfigError } from "./errors";
 import {
   CONFIG_NAMESPACE,
@@ -23,6 +23,7 @@ import {
   httpFileSchema,
   imagesSchema,
   ServiceOverride,
+  AwsConfig,
   GcpConfig,
   KeyName,
   NodePoolConfig,
@@ -48,6 +49,8 @@ export interface PlatformConfig {
   namespaceQuotas: Record<Concern, Quota>;
   /** `gcp` target settings, with deletionProtection resolved. */
   gcp?: GcpConfig & { deletionProtection: boolean };
+  /** `aws` target settings. */
+  aws?: AwsConfig;
   storageReclaimPolicy: "Retain" | "Delete";
   datastores: DatastoresConfig;
   images: z.infer<typeof imagesSchema>;
@@ -89,9 +92,14 @@ export const DEFAULT_CONTAINER_RESOURCES = {
 };
 
 /** Keys that only one target reads: setting them for another is a mistake, not a no-op. */
-const TARGET_ONLY: Partial<Record<KeyName, Cloud>> = { kubeconfig: "existing", existing: "existing", gcp: "gcp" };
+const TARGET_ONLY: Partial<Record<KeyName, Cloud>> = {
+  kubeconfig: "existing",
+  existing: "existing",
+  gcp: "gcp",
+  aws: "aws",
+};
 /** The key holding each cloud target's own settings, required when that cloud is selected. */
-const CLOUD_KEY: Partial<Record<Cloud, KeyName>> = { gcp: "gcp" };
+const CLOUD_KEY: Partial<Record<Cloud, KeyName>> = { gcp: "gcp", aws: "aws" };
 
 const fullKey = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
 
@@ -193,6 +201,8 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
   problems.push(...checkTarget(cloud, raw, existing));
   const gcp = values.gcp as GcpConfig | undefined;
   if (cloud === "gcp" && gcp) problems.push(...checkGcp(gcp, zones));
+  const aws = values.aws as AwsConfig | undefined;
+  if (cloud === "aws" && aws) problems.push(...checkAws(aws, zones));
   if (cloud !== undefined && cloud !== "existing") {
     nodePools.forEach((p, i) => {
       if (!p.machineType) {
@@ -249,6 +259,7 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     nodePools,
     controlPlaneAllowedCidrs: (values.controlPlaneAllowedCidrs as string[] | undefined) ?? [],
     namespaceQuotas,
+    aws,
     gcp: gcp && { ...gcp, deletionProtection: gcp.deletionProtection ?? environment !== "dev" },
     datastores,
     images: images as z.infer<typeof imagesSchema>,
@@ -470,6 +481,33 @@ function checkGcp(gcp: GcpConfig, zones: string[] | undefined): string[] {
   if (!/\/28$/.test(gcp.masterCidr)) {
     problems.push(`${fullKey("gcp")}.masterCidr = ${show(gcp.masterCidr)}: GKE needs a /28 for the control plane.`);
   }
+  return problems;
+}
+
+function checkAws(aws: AwsConfig, zones: string[] | undefined): string[] {
+  const problems: string[] = [];
+  const key = fullKey("aws");
+  const outside = (zones ?? []).filter((z) => !new RegExp(`^${aws.region}[a-z]$`).test(z));
+  if (outside.length > 0) {
+    problems.push(
+      `${fullKey("zones")} = ${show(zones)}: ${outside.join(", ")} not in region ${aws.region} (${key}.region); zones of ${aws.region} look like ${aws.region}a.`,
+    );
+  }
+  const count = zones?.length ?? 3;
+  for (const list of ["privateSubnetCidrs", "publicSubnetCidrs"] as const) {
+    if (aws[list].length !== count) {
+      problems.push(`${key}.${list}: ${aws[list].length} given; one per zone (${count}) is needed.`);
+    }
+    aws[list].forEach((c, i) => {
+      if (!cidrWithin(c, aws.vpcCidr))
+        problems.push(`${key}.${list}[${i}] = ${show(c)}: not inside vpcCidr ${aws.vpcCidr}.`);
+    });
+  }
+  const named = Object.fromEntries([
+    ...aws.privateSubnetCidrs.map((c, i) => [`privateSubnetCidrs[${i}]`, c]),
+    ...aws.publicSubnetCidrs.map((c, i) => [`publicSubnetCidrs[${i}]`, c]),
+  ]);
+  for (const pair of overlappingPairs(named)) problems.push(`${key}: ${pair}; subnets must not overlap.`);
   return problems;
 }
 

@@ -121,6 +121,37 @@ export const gcpSchema = z.strictObject({
 });
 export type GcpConfig = z.infer<typeof gcpSchema>;
 
+const iamRoleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/, { message: "expected an IAM role ARN" });
+
+export const awsSchema = z.strictObject({
+  /** AWS region, e.g. eu-central-1. */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: "expected an AWS region such as eu-central-1" }),
+  kubernetesVersion: z
+    .string()
+    .regex(/^1\.[0-9]{2}$/, { message: "expected a Kubernetes minor version such as 1.33" })
+    .default("1.33"),
+  vpcCidr: cidr.default("10.0.0.0/16"),
+  /** One private subnet per zone (nodes, internal load balancers). */
+  privateSubnetCidrs: z.array(cidr).default(["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]),
+  /** One public subnet per zone (NAT gateways, public load balancers). */
+  publicSubnetCidrs: z.array(cidr).default(["10.0.96.0/22", "10.0.100.0/22", "10.0.104.0/22"]),
+  /** One NAT gateway for all zones: cheaper, but a zone loss cuts egress (dev stacks). */
+  singleNatGateway: z.boolean().default(false),
+  /** Public API endpoint (restricted to `controlPlaneAllowedCidrs`); the private endpoint is always on. */
+  endpointPublicAccess: z.boolean().default(false),
+  /** IAM roles given cluster-admin through EKS access entries. */
+  adminRoleArns: z.array(iamRoleArn).default([]),
+  /** cluster-autoscaler's expander. */
+  autoscalerExpander: z.enum(["least-waste", "random", "most-pods", "priority", "price"]).default("least-waste"),
+  /** Root volume size of nodes, GiB. */
+  nodeDiskSizeGb: z.number().int().min(20).max(2000).default(100),
+});
+export type AwsConfig = z.infer<typeof awsSchema>;
+
 /** CNPG schedules take six cron fields (seconds first). */
 const cron6 = z
   .string()
@@ -413,6 +444,12 @@ export const KEYS = {
     json: true,
     default: "(required when cloud is `gcp`)",
     doc: "`gcp` only: `project`, `region` (required); `nodesCidr`, `podsCidr`, `servicesCidr`, `masterCidr`, `releaseChannel`, `maintenanceWindow`, `autoscalingProfile`, `privateEndpoint`, `deletionProtection`, `diskType`, `nodeDiskSizeGb` (see the GKE section).",
+  },
+  aws: {
+    schema: awsSchema,
+    json: true,
+    default: "(required when cloud is `aws`)",
+    doc: "`aws` only: `region` (required); `kubernetesVersion`, `vpcCidr`, `privateSubnetCidrs`, `publicSubnetCidrs`, `singleNatGateway`, `endpointPublicAccess`, `adminRoleArns`, `autoscalerExpander`, `nodeDiskSizeGb` (see the EKS section).",
   },
   storageReclaimPolicy: {
     schema: z.enum(["Retain", "Delete"]),

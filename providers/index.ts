@@ -13,7 +13,7 @@ import type { BuildCloud, CloudTarget } from "./types";
 const TARGETS: Record<PlatformConfig["cloud"], (() => { buildCloud: BuildCloud }) | undefined> = {
   existing: () => require("./existing") as typeof import("./existing"),
   gcp: () => require("./gke") as typeof import("./gke"),
-  aws: undefined,
+  aws: () => require("./eks") as typeof import("./eks"),
   azure: undefined,
 };
 

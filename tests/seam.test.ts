@@ -26,6 +26,14 @@ describe("cloud seam", () => {
       assert.deepEqual(loaded(sdk), [], `${sdk} was loaded`);
   });
 
+  it("an EKS stack loads @pulumi/aws and no other cloud SDK", async () => {
+    const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.initech-eks.yaml")));
+    assert.ok(run.resources.some((r) => r.type === "aws:eks/cluster:Cluster"));
+    assert.ok(loaded("@pulumi/aws").length > 0);
+    for (const sdk of CLOUD_SDKS.filter((s) => s !== "@pulumi/aws" && s !== "@pulumi/gcp"))
+      assert.deepEqual(loaded(sdk), [], `${sdk} was loaded`);
+  });
+
   it("a config error stops the program before any resource is declared", async () => {
     const err = await runStack(existingStack({ cloud: "gpc" })).catch((e: unknown) => e);
     assert.ok(err instanceof StackRunError, String(err));
@@ -45,7 +53,7 @@ describe("cloud seam", () => {
       }),
     ).catch((e: unknown) => e);
     assert.ok(err instanceof StackRunError, String(err));
-    assert.match(err.message, /"azure": this target is not implemented yet; available: existing, gcp/);
+    assert.match(err.message, /"azure": this target is not implemented yet; available: existing, gcp, aws/);
     assert.deepEqual(err.resources, []);
   });
 });

@@ -23,6 +23,23 @@ const COMPUTED: Record<string, (args: MockResourceArgs) => State> = {
   }),
   "gcp:kms/keyRing:KeyRing": (a) => ({ name: a.name }),
   "gcp:storage/bucket:Bucket": (a) => ({ url: `gs://${a.inputs.name}` }),
+  "aws:eks/cluster:Cluster": (a) => ({
+    name: a.inputs.name,
+    endpoint: "https://MOCK.gr7.eu-central-1.eks.amazonaws.com",
+    certificateAuthority: { data: "bW9jay1jYQ==" },
+    identities: [{ oidcs: [{ issuer: "https://oidc.eks.eu-central-1.amazonaws.com/id/MOCK" }] }],
+  }),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": () => ({
+    arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/MOCK",
+  }),
+  "aws:iam/role:Role": (a) => ({ arn: `arn:aws:iam::123456789012:role/${a.name}`, name: a.name }),
+  "aws:kms/key:Key": (a) => ({ arn: `arn:aws:kms:eu-central-1:123456789012:key/${a.name}`, keyId: a.name }),
+  "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
+  "aws:s3/bucket:Bucket": (a) => ({
+    bucket: `${a.inputs.bucketPrefix}mock`,
+    arn: `arn:aws:s3:::${a.inputs.bucketPrefix}mock`,
+  }),
+  "aws:iam/accessKey:AccessKey": (a) => ({ secret: `mock-random-aws-secret-${a.name}` }),
   // Named like the random mocks so the leak checks that look for generated values cover it too.
   "tls:index/privateKey:PrivateKey": (a) => ({
     privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock-random-private-key-${a.name}\n-----END PRIVATE KEY-----\n`,
@@ -52,6 +69,10 @@ const CALLS: Record<string, (inputs: State) => State> = {
     names: ["d", "c", "b", "a"].map((z) => `${String(i.region)}-${z}`),
   }),
   "gcp:organizations/getProject:getProject": (i) => ({ projectId: i.projectId, number: "123456789012" }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+    names: ["eu-central-1c", "eu-central-1b", "eu-central-1a"],
+    zoneIds: ["euc1-az1", "euc1-az2", "euc1-az3"],
+  }),
 };
 
 export function mockCall(args: MockCallArgs): State {

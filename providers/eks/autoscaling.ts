@@ -1,0 +1,107 @@
+/**
+ * cluster-autoscaler (pinned chart) with an IRSA role that may only resize this cluster's tagged node
+ * groups, auto-discovery by tag, balance-similar-node-groups (the per-AZ groups grow together), the
+ * expander from config; and metrics-server, which EKS does not ship and HPAs need.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CHARTS } from "../../components/versions";
+import { irsaRole, Oidc } from "./irsa";
+
+export const AUTOSCALER_SA = "cluster-autoscaler";
+
+/** Least privilege: describe anything, change only node groups tagged as this cluster's. */
+export function autoscalerPolicy(clusterName: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: [
+          "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeAutoScalingInstances",
+          "autoscaling:DescribeLaunchConfigurations",
+          "autoscaling:DescribeScalingActivities",
+          "autoscaling:DescribeTags",
+          "ec2:DescribeImages",
+          "ec2:DescribeInstanceTypes",
+          "ec2:DescribeLaunchTemplateVersions",
+          "ec2:GetInstanceTypesFromInstanceRequirements",
+          "eks:DescribeNodegroup",
+        ],
+        Resource: "*",
+      },
+      {
+        Effect: "Allow",
+        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+        Resource: "*",
+        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+      },
+    ],
+  };
+}
+
+export function createAutoscaling(
+  name: string,
+  args: { clusterName: string; region: string; oidc: Oidc; expander: string; provider: k8s.Provider },
+  opts: pulumi.CustomResourceOptions,
+) {
+  const role = irsaRole(
+    `${name}-cluster-autoscaler`,
+    {
+      oidc: args.oidc,
+      namespace: "kube-system",
+      serviceAccount: AUTOSCALER_SA,
+      inlinePolicy: JSON.stringify(autoscalerPolicy(args.clusterName)),
+    },
+    opts,
+  );
+  const k8sOpts = { parent: opts.parent, provider: args.provider };
+  const autoscaler = new k8s.helm.v3.Release(
+    `${name}-cluster-autoscaler`,
+    {
+      name: "cluster-autoscaler",
+      chart: CHARTS.clusterAutoscaler.chart,
+      version: CHARTS.clusterAutoscaler.version,
+      repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
+      namespace: "kube-system",
+      atomic: true,
+      maxHistory: 5,
+      values: {
+        cloudProvider: "aws",
+        awsRegion: args.region,
+        autoDiscovery: { clusterName: args.clusterName },
+        rbac: { serviceAccount: { name: AUTOSCALER_SA, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
+        extraArgs: {
+          "balance-similar-node-groups": true,
+          expander: args.expander,
+          "skip-nodes-with-system-pods": false,
+          "skip-nodes-with-local-storage": false,
+        },
+        replicaCount: 2,
+        priorityClassName: "system-cluster-critical",
+        tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+      },
+    },
+    k8sOpts,
+  );
+  const metricsServer = new k8s.helm.v3.Release(
+    `${name}-metrics-server`,
+    {
+      name: "metrics-server",
+      chart: CHARTS.metricsServer.chart,
+      version: CHARTS.metricsServer.version,
+      repositoryOpts: { repo: CHARTS.metricsServer.repo },
+      namespace: "kube-system",
+      atomic: true,
+      maxHistory: 5,
+      values: {
+        replicas: 2,
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+      },
+    },
+    k8sOpts,
+  );
+  return { autoscaler, metricsServer, role };
+}
