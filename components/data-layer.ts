@@ -219,6 +219,7 @@ export class DataLayer extends pulumi.ComponentResource {
           bucket: store.bucket,
           endpoint: store.endpoint,
           serviceAccountAnnotations: annotations,
+          podLabels: identity.podLabels,
         };
       }
       return { api: store.api, bucket: store.bucket, serviceAccountAnnotations: annotations };
@@ -245,6 +246,7 @@ export class DataLayer extends pulumi.ComponentResource {
     let bucket: pulumi.Input<string>;
     let endpoint: pulumi.Input<string>;
     let keys: { accessKey: pulumi.Input<string>; secretKey: pulumi.Output<string> };
+    let azure = false;
     if (target.objectStore) {
       if (!target.objectStoreKeys) {
         throw new Error(
@@ -254,6 +256,7 @@ export class DataLayer extends pulumi.ComponentResource {
       const store = target.objectStore("mongo-backups", this);
       const k = target.objectStoreKeys("mongo-backups", store, this);
       [bucket, endpoint, keys] = [store.bucket, k.endpoint, k];
+      azure = k.kind === "azure";
     } else {
       if (!objects.minioKeys) throw new Error("MongoDB backups need a cloud object store or the minio backend");
       [bucket, endpoint, keys] = [MONGODB_BACKUP_BUCKET, objects.connection.endpoint, objects.minioKeys];
@@ -266,12 +269,14 @@ export class DataLayer extends pulumi.ComponentResource {
           namespace: ns,
           labels: standardLabels({ name: "mongodb", instance: customer, component: "backup" }),
         },
-        // The key names Percona Backup for MongoDB reads.
-        stringData: { AWS_ACCESS_KEY_ID: keys.accessKey, AWS_SECRET_ACCESS_KEY: keys.secretKey },
+        // The key names Percona Backup for MongoDB reads (S3-compatible, or an Azure storage account).
+        stringData: azure
+          ? { AZURE_STORAGE_ACCOUNT_NAME: keys.accessKey, AZURE_STORAGE_ACCOUNT_KEY: keys.secretKey }
+          : { AWS_ACCESS_KEY_ID: keys.accessKey, AWS_SECRET_ACCESS_KEY: keys.secretKey },
       },
       { parent: this, provider: target.kubernetes },
     );
-    return { bucket, endpoint, credentialsSecret: secret.metadata.name };
+    return { bucket, endpoint, credentialsSecret: secret.metadata.name, type: azure ? "azure" : "s3" };
   }
 
   /** Ingress per datastore from its consumers, its operator and monitoring; egress for replication and backups. */

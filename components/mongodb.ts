@@ -18,6 +18,8 @@ export interface MongoBackupTarget {
   bucket: pulumi.Input<string>;
   endpoint?: pulumi.Input<string>;
   credentialsSecret?: pulumi.Input<string>;
+  /** `azure`: Blob storage (no S3 API), the bucket is the container. Default `s3`. */
+  type?: "s3" | "azure";
 }
 
 export interface MongoDbArgs {
@@ -129,15 +131,25 @@ export class MongoDb extends pulumi.ComponentResource {
             enabled: true,
             image: IMAGES.mongodbBackup,
             storages: {
-              [storageName]: {
-                type: "s3",
-                s3: {
-                  bucket: args.backup.bucket,
-                  prefix: "mongodb",
-                  ...(args.backup.endpoint ? { endpointUrl: args.backup.endpoint } : {}),
-                  ...(args.backup.credentialsSecret ? { credentialsSecret: args.backup.credentialsSecret } : {}),
-                },
-              },
+              [storageName]:
+                args.backup.type === "azure"
+                  ? {
+                      type: "azure",
+                      azure: {
+                        container: args.backup.bucket,
+                        prefix: "mongodb",
+                        credentialsSecret: args.backup.credentialsSecret,
+                      },
+                    }
+                  : {
+                      type: "s3",
+                      s3: {
+                        bucket: args.backup.bucket,
+                        prefix: "mongodb",
+                        ...(args.backup.endpoint ? { endpointUrl: args.backup.endpoint } : {}),
+                        ...(args.backup.credentialsSecret ? { credentialsSecret: args.backup.credentialsSecret } : {}),
+                      },
+                    },
             },
             tasks: [
               {

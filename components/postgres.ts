@@ -27,6 +27,8 @@ export type BackupTarget =
       bucket: pulumi.Output<string>;
       endpoint: pulumi.Output<string>;
       serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+      /** Azure Workload Identity also needs a label on the pods. */
+      podLabels: Record<string, string>;
     }
   | {
       api: "minio";
@@ -226,5 +228,6 @@ function backupSpec(target: BackupTarget, retentionDays: number) {
   return {
     backup: { retentionPolicy: `${retentionDays}d`, barmanObjectStore: { ...store, ...common } },
     ...(serviceAccountTemplate ? { serviceAccountTemplate } : {}),
+    ...(target.api === "azureBlob" ? { inheritedMetadata: { labels: target.podLabels } } : {}),
   };
 }

@@ -24,6 +24,7 @@ import {
   imagesSchema,
   ServiceOverride,
   AwsConfig,
+  AzureConfig,
   GcpConfig,
   KeyName,
   NodePoolConfig,
@@ -51,6 +52,8 @@ export interface PlatformConfig {
   gcp?: GcpConfig & { deletionProtection: boolean };
   /** `aws` target settings. */
   aws?: AwsConfig;
+  /** `azure` target settings. */
+  azure?: AzureConfig;
   storageReclaimPolicy: "Retain" | "Delete";
   datastores: DatastoresConfig;
   images: z.infer<typeof imagesSchema>;
@@ -99,7 +102,7 @@ const TARGET_ONLY: Partial<Record<KeyName, Cloud>> = {
   aws: "aws",
 };
 /** The key holding each cloud target's own settings, required when that cloud is selected. */
-const CLOUD_KEY: Partial<Record<Cloud, KeyName>> = { gcp: "gcp", aws: "aws" };
+const CLOUD_KEY: Partial<Record<Cloud, KeyName>> = { gcp: "gcp", aws: "aws", azure: "azure" };
 
 const fullKey = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
 
@@ -203,6 +206,8 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
   if (cloud === "gcp" && gcp) problems.push(...checkGcp(gcp, zones));
   const aws = values.aws as AwsConfig | undefined;
   if (cloud === "aws" && aws) problems.push(...checkAws(aws, zones));
+  const azure = values.azure as AzureConfig | undefined;
+  if (cloud === "azure" && azure) problems.push(...checkAzure(azure, zones));
   if (cloud !== undefined && cloud !== "existing") {
     nodePools.forEach((p, i) => {
       if (!p.machineType) {
@@ -260,6 +265,7 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     controlPlaneAllowedCidrs: (values.controlPlaneAllowedCidrs as string[] | undefined) ?? [],
     namespaceQuotas,
     aws,
+    azure,
     gcp: gcp && { ...gcp, deletionProtection: gcp.deletionProtection ?? environment !== "dev" },
     datastores,
     images: images as z.infer<typeof imagesSchema>,
@@ -508,6 +514,30 @@ function checkAws(aws: AwsConfig, zones: string[] | undefined): string[] {
     ...aws.publicSubnetCidrs.map((c, i) => [`publicSubnetCidrs[${i}]`, c]),
   ]);
   for (const pair of overlappingPairs(named)) problems.push(`${key}: ${pair}; subnets must not overlap.`);
+  return problems;
+}
+
+function checkAzure(azure: AzureConfig, zones: string[] | undefined): string[] {
+  const problems: string[] = [];
+  const key = fullKey("azure");
+  const bad = (zones ?? []).filter((z) => !["1", "2", "3"].includes(z));
+  if (bad.length > 0)
+    problems.push(`${fullKey("zones")} = ${show(zones)}: Azure availability zones are "1", "2" and "3".`);
+  if (!cidrWithin(azure.nodeSubnetCidr, azure.vnetCidr)) {
+    problems.push(`${key}.nodeSubnetCidr = ${show(azure.nodeSubnetCidr)}: not inside vnetCidr ${azure.vnetCidr}.`);
+  }
+  for (const pair of overlappingPairs({
+    vnetCidr: azure.vnetCidr,
+    podCidr: azure.podCidr,
+    serviceCidr: azure.serviceCidr,
+  })) {
+    problems.push(`${key}: ${pair}; the VNet, pod and service ranges must not overlap.`);
+  }
+  if (azure.disableLocalAccounts && azure.adminGroupObjectIds.length === 0) {
+    problems.push(
+      `${key}.adminGroupObjectIds: empty while disableLocalAccounts is true; nobody could administer the cluster.`,
+    );
+  }
   return problems;
 }
 

@@ -152,6 +152,65 @@ export const awsSchema = z.strictObject({
 });
 export type AwsConfig = z.infer<typeof awsSchema>;
 
+const uuid = z.uuid({ message: "expected a GUID" });
+
+export const azureSchema = z.strictObject({
+  /** Azure region, e.g. westeurope. */
+  location: z.string().regex(/^[a-z]+[a-z0-9]*$/, { message: "expected an Azure region such as westeurope" }),
+  /** Microsoft Entra tenant (Key Vault, Entra ID integration). */
+  tenantId: uuid,
+  kubernetesVersion: z
+    .string()
+    .regex(/^1\.[0-9]{2}$/, { message: "expected a Kubernetes minor version such as 1.33" })
+    .default("1.33"),
+  vnetCidr: cidr.default("10.40.0.0/16"),
+  nodeSubnetCidr: cidr.default("10.40.0.0/20"),
+  /** Azure CNI overlay: pods get addresses from this range, outside the VNet. */
+  podCidr: cidr.default("192.168.0.0/16"),
+  serviceCidr: cidr.default("10.41.0.0/16"),
+  /** `Standard` has the uptime SLA; `Free` is for dev stacks. */
+  tier: z.enum(["Standard", "Free"]).default("Standard"),
+  networkPolicy: z.enum(["cilium", "calico"]).default("cilium"),
+  /** Entra ID groups that get cluster-admin (Azure RBAC). */
+  adminGroupObjectIds: z.array(uuid).default([]),
+  /** Disable local accounts: only Entra ID identities (kubelogin) reach the API. */
+  disableLocalAccounts: z.boolean().default(true),
+  upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image", "none"]).default("stable"),
+  nodeOsUpgradeChannel: z.enum(["NodeImage", "SecurityPatch", "Unmanaged", "None"]).default("NodeImage"),
+  maintenanceWindow: z
+    .strictObject({
+      dayOfWeek: z
+        .enum(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+        .default("Saturday"),
+      startTime: z
+        .string()
+        .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { message: "expected HH:MM" })
+        .default("02:00"),
+      durationHours: z.number().int().min(4).max(24).default(4),
+    })
+    .prefault({}),
+  /** Private API server (no public endpoint); otherwise the API is limited to `controlPlaneAllowedCidrs`. */
+  privateCluster: z.boolean().default(false),
+  autoscalerProfile: z
+    .strictObject({
+      scanInterval: z
+        .string()
+        .regex(/^[0-9]+s$/, { message: "expected seconds such as 10s" })
+        .default("10s"),
+      expander: z.enum(["least-waste", "random", "most-pods", "priority"]).default("least-waste"),
+      scaleDownUnneededTime: z
+        .string()
+        .regex(/^[0-9]+m$/, { message: "expected minutes such as 10m" })
+        .default("10m"),
+      scaleDownDelayAfterAdd: z
+        .string()
+        .regex(/^[0-9]+m$/, { message: "expected minutes such as 10m" })
+        .default("10m"),
+    })
+    .prefault({}),
+});
+export type AzureConfig = z.infer<typeof azureSchema>;
+
 /** CNPG schedules take six cron fields (seconds first). */
 const cron6 = z
   .string()
@@ -450,6 +509,12 @@ export const KEYS = {
     json: true,
     default: "(required when cloud is `aws`)",
     doc: "`aws` only: `region` (required); `kubernetesVersion`, `vpcCidr`, `privateSubnetCidrs`, `publicSubnetCidrs`, `singleNatGateway`, `endpointPublicAccess`, `adminRoleArns`, `autoscalerExpander`, `nodeDiskSizeGb` (see the EKS section).",
+  },
+  azure: {
+    schema: azureSchema,
+    json: true,
+    default: "(required when cloud is `azure`)",
+    doc: "`azure` only: `location`, `tenantId` (required); `kubernetesVersion`, `vnetCidr`, `nodeSubnetCidr`, `podCidr`, `serviceCidr`, `tier`, `networkPolicy`, `adminGroupObjectIds`, `disableLocalAccounts`, `upgradeChannel`, `nodeOsUpgradeChannel`, `maintenanceWindow`, `privateCluster`, `autoscalerProfile` (see the AKS section).",
   },
   storageReclaimPolicy: {
     schema: z.enum(["Retain", "Delete"]),

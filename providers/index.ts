@@ -14,7 +14,7 @@ const TARGETS: Record<PlatformConfig["cloud"], (() => { buildCloud: BuildCloud }
   existing: () => require("./existing") as typeof import("./existing"),
   gcp: () => require("./gke") as typeof import("./gke"),
   aws: () => require("./eks") as typeof import("./eks"),
-  azure: undefined,
+  azure: () => require("./aks") as typeof import("./aks"),
 };
 
 export async function buildCloud(config: PlatformConfig, opts?: pulumi.ComponentResourceOptions): Promise<CloudTarget> {

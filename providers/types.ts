@@ -41,13 +41,20 @@ export interface ObjectStore {
   bucket: pulumi.Output<string>;
   endpoint: pulumi.Output<string>;
   region?: pulumi.Output<string>;
+  /** Azure: the storage account's resource id (role-assignment scope) and name. */
+  scope?: pulumi.Output<string>;
+  accountName?: pulumi.Output<string>;
 }
 
-/** S3-compatible access keys (Pulumi secrets) and the endpoint that accepts them. */
+/**
+ * Static access keys (Pulumi secrets): S3-compatible keys and the endpoint that accepts them, or
+ * (`kind: "azure"`) a storage account name and key, since Blob has no S3 API.
+ */
 export interface ObjectStoreKeys {
   accessKey: pulumi.Output<string>;
   secretKey: pulumi.Output<string>;
   endpoint: string;
+  kind?: "s3" | "azure";
 }
 
 export interface ClusterOutputs {

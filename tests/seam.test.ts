@@ -41,19 +41,14 @@ describe("cloud seam", () => {
     assert.deepEqual(err.resources, []);
   });
 
-  it("a cloud whose target is not built yet fails with the list of available ones", async () => {
-    const err = await runStack(
-      existingStack({
-        cloud: "azure",
-        existing: undefined,
-        nodePools: [
-          { name: "system", role: "system", machineType: "Standard_D4s_v5", minPerZone: 1, maxPerZone: 2 },
-          { name: "workload", role: "workload", machineType: "Standard_D8s_v5", minPerZone: 1, maxPerZone: 5 },
-        ],
-      }),
-    ).catch((e: unknown) => e);
-    assert.ok(err instanceof StackRunError, String(err));
-    assert.match(err.message, /"azure": this target is not implemented yet; available: existing, gcp, aws/);
-    assert.deepEqual(err.resources, []);
+  it("an AKS stack loads azure-native by submodule and no other cloud SDK", async () => {
+    const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.hooli-aks.yaml")));
+    assert.ok(run.resources.some((r) => r.type === "azure-native:containerservice:ManagedCluster"));
+    const azure = loaded("@pulumi/azure-native");
+    assert.ok(azure.length > 0);
+    assert.ok(
+      !azure.some((p) => p.endsWith("/@pulumi/azure-native/index.js")),
+      "the top-level azure-native index was loaded",
+    );
   });
 });

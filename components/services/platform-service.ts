@@ -29,6 +29,8 @@ export interface PlatformServiceArgs {
   imagePullSecrets: string[];
   /** Extra annotations for the ServiceAccount (workload identity). */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+  /** Extra pod labels (Azure Workload Identity's opt-in label). */
+  podLabels?: Record<string, string>;
   /** Scratch volumes, mounted at `path`, sized in quantity (emptyDir with a size limit). */
   scratch?: { name: string; path: string; size: string }[];
   /** Where KEDA reads custom metrics, for services whose spec has `scaleOn`. */
@@ -116,7 +118,7 @@ export class PlatformService extends pulumi.ComponentResource {
           strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
           template: {
             metadata: {
-              labels: { ...labels, ...selector },
+              labels: { ...labels, ...(args.podLabels ?? {}), ...selector },
               annotations: { "dedicated-platform/config-checksum": checksum },
             },
             spec: {

@@ -240,6 +240,7 @@ export class ServicesLayer extends pulumi.ComponentResource {
           priorityClassName: priority.metadata.name,
           imagePullSecrets: config.images.pullSecrets,
           serviceAccountAnnotations: identity?.serviceAccountAnnotations,
+          podLabels: identity?.podLabels,
           scratch,
           scaler: scaler && { ...scaler, kongServicePrefix: pulumi.interpolate`${ns}.${svc}.` },
         },

@@ -39,6 +39,26 @@ const COMPUTED: Record<string, (args: MockResourceArgs) => State> = {
     bucket: `${a.inputs.bucketPrefix}mock`,
     arn: `arn:aws:s3:::${a.inputs.bucketPrefix}mock`,
   }),
+  "azure-native:containerservice:ManagedCluster": (a) => ({
+    name: `${a.name}-mock`,
+    fqdn: "mock-platform.hcp.westeurope.azmk8s.io",
+    oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/mock/" },
+  }),
+  "azure-native:managedidentity:UserAssignedIdentity": (a) => ({
+    name: `${a.name}-mock`,
+    principalId: `principal-${a.name}`,
+    clientId: `client-${a.name}`,
+  }),
+  "azure-native:keyvault:Vault": (a) => ({ name: `${a.name}-mock`, id: `/vaults/${a.name}` }),
+  "azure-native:keyvault:Key": (a) => ({ keyUriWithVersion: `https://mock.vault.azure.net/keys/${a.name}/0123` }),
+  "azure-native:resources:ResourceGroup": (a) => ({ name: `${a.name}-mock` }),
+  "azure-native:storage:StorageAccount": (a) => ({
+    name: `${a.name.replace(/[^a-z0-9]/g, "")}mock`.slice(0, 24),
+    id: `/storageAccounts/${a.name}`,
+  }),
+  "azure-native:storage:BlobContainer": (a) => ({ name: a.inputs.containerName }),
+  "azure-native:network:Subnet": (a) => ({ id: `/subnets/${a.name}` }),
+  "azure-native:network:VirtualNetwork": (a) => ({ name: `${a.name}-mock` }),
   "aws:iam/accessKey:AccessKey": (a) => ({ secret: `mock-random-aws-secret-${a.name}` }),
   // Named like the random mocks so the leak checks that look for generated values cover it too.
   "tls:index/privateKey:PrivateKey": (a) => ({
@@ -69,6 +89,25 @@ const CALLS: Record<string, (inputs: State) => State> = {
     names: ["d", "c", "b", "a"].map((z) => `${String(i.region)}-${z}`),
   }),
   "gcp:organizations/getProject:getProject": (i) => ({ projectId: i.projectId, number: "123456789012" }),
+  "azure-native:authorization:getClientConfig": () => ({
+    subscriptionId: "00000000-0000-0000-0000-000000000001",
+    tenantId: "00000000-0000-0000-0000-000000000002",
+    clientId: "deployer",
+    objectId: "deployer-object",
+  }),
+  "azure-native:containerservice:listManagedClusterUserCredentials": () => ({
+    kubeconfigs: [
+      {
+        name: "clusterUser",
+        value: Buffer.from(
+          "apiVersion: v1\nusers:\n- name: u\n  user:\n    exec:\n      command: kubelogin\n      args:\n      - get-token\n      - --login\n      - devicecode\n",
+        ).toString("base64"),
+      },
+    ],
+  }),
+  "azure-native:storage:listStorageAccountKeys": () => ({
+    keys: [{ keyName: "key1", value: "mock-random-storage-key", permissions: "FULL" }],
+  }),
   "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
     names: ["eu-central-1c", "eu-central-1b", "eu-central-1a"],
     zoneIds: ["euc1-az1", "euc1-az2", "euc1-az3"],
