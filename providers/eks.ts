@@ -15,7 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../config/load";
 import { createAddons } from "./eks/addons";
-import { createAutoscaling } from "./eks/autoscaling";
+import { AUTOSCALER_METRICS_PORT, AUTOSCALER_POD_LABELS, createAutoscaling } from "./eks/autoscaling";
 import { createControlPlane } from "./eks/cluster";
 import { kubeconfigFor } from "./eks/kubeconfig";
 import { createNetwork } from "./eks/network";
@@ -95,7 +95,7 @@ export class EksCluster extends pulumi.ComponentResource {
       // Created after, and so destroyed before, the nodes and every add-on (see the teardown note above).
       { parent: self, dependsOn: [...nodes.groups, ...addons.all] },
     );
-    createAutoscaling(
+    const autoscaling = createAutoscaling(
       name,
       { clusterName, region: a.region, oidc: controlPlane.oidc, expander: a.autoscalerExpander, provider: kubernetes },
       o,
@@ -113,6 +113,12 @@ export class EksCluster extends pulumi.ComponentResource {
       objectStore: makeObjectStore(config, a.region, awsProvider),
       objectStoreKeys: makeObjectStoreKeys(name, a.region, awsProvider),
       outputs: { clusterName: controlPlane.cluster.name, endpoint: controlPlane.cluster.endpoint, kubeconfig },
+      autoscalerMetrics: {
+        namespace: "kube-system",
+        podLabels: AUTOSCALER_POD_LABELS,
+        port: AUTOSCALER_METRICS_PORT,
+        dependsOn: autoscaling.autoscaler,
+      },
     };
     self.registerOutputs({ clusterName: controlPlane.cluster.name, kubeconfig });
     return self;

@@ -95,6 +95,16 @@ export interface CloudTarget {
   /** A bucket on the cloud's object store; undefined where the target has none (`existing`). */
   objectStore?: (name: string, parent?: pulumi.Resource) => ObjectStore;
   outputs: ClusterOutputs;
+  /**
+   * Where the node autoscaler exposes Prometheus metrics, when it runs in the cluster (EKS's
+   * cluster-autoscaler). Undefined where the cloud runs it out of reach (GKE, AKS managed autoscalers).
+   */
+  autoscalerMetrics?: {
+    namespace: string;
+    podLabels: Record<string, string>;
+    port: number;
+    dependsOn: pulumi.Resource;
+  };
 }
 
 /** The signature every target module exports as `buildCloud`. */

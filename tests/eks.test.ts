@@ -96,6 +96,15 @@ describe("EKS target", () => {
     assert.ok(releases.some((r) => r.chart === "metrics-server"));
   });
 
+  it("lets Prometheus scrape the cluster-autoscaler", () => {
+    const monitor = objects(run, "PodMonitor", "kube-system").find(
+      (m) => m.metadata.name === "node-autoscaler",
+    ) as Inputs;
+    assert.ok(monitor, "no monitor for the node autoscaler");
+    assert.deepEqual(monitor.spec.selector.matchLabels, { "app.kubernetes.io/name": "aws-cluster-autoscaler" });
+    assert.equal(monitor.spec.podMetricsEndpoints[0].portNumber, 8085);
+  });
+
   it("limits the autoscaler's IAM role to this cluster's tagged groups", () => {
     const policies = ofType(run, "aws:iam/rolePolicy:RolePolicy").map((r) => JSON.parse(String(input(r).policy)));
     const ca = policies.find((p) => JSON.stringify(p).includes("SetDesiredCapacity"))!;

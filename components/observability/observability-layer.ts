@@ -181,6 +181,23 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
         crOpts,
       );
     }
+    // The node autoscaler, where it runs inside the cluster (EKS).
+    const ca = target.autoscalerMetrics;
+    if (ca) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-node-autoscaler-monitor`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PodMonitor",
+          metadata: { name: "node-autoscaler", namespace: ca.namespace, labels: monitorLabels },
+          spec: {
+            selector: { matchLabels: ca.podLabels },
+            podMetricsEndpoints: [{ portNumber: ca.port, path: "/metrics", interval: "30s" }],
+          },
+        },
+        { ...o, dependsOn: [stack, ca.dependsOn] },
+      );
+    }
     createElasticsearchExporter(
       `${name}-es-exporter`,
       { customer: config.customer, namespace: namespaces.logging, readerSecret: data.elasticsearch.reader.secretName },
@@ -214,7 +231,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
 
     this.pipelineLogs(name, config, provider, namespaces, data);
     if (obs.datadogApiKey) this.datadog(name, config, provider, namespaces, obs.datadogApiKey, obs.datadogAppKey);
-    this.networkPolicies(name, config, provider, namespaces);
+    this.networkPolicies(name, config, provider, namespaces, target);
     this.registerOutputs({});
   }
 
@@ -392,6 +409,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
     config: PlatformConfig,
     provider: k8s.Provider,
     namespaces: Record<Concern, pulumi.Output<string>>,
+    target: CloudTarget,
   ) {
     const o = { parent: this, provider };
     const labels = standardLabels({
@@ -415,6 +433,16 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           { peers: [{ namespace: namespaces["node-agents"] }], ports: [9100] }, // node-exporter
           { peers: [{ namespace: namespaces.observability }] }, // Prometheus, Alertmanager, operator, kube-state-metrics
           { peers: [{ namespace: namespaces.operators }], ports: [9402] }, // cert-manager
+          ...(target.autoscalerMetrics
+            ? [
+                {
+                  peers: [
+                    { namespace: target.autoscalerMetrics.namespace, podLabels: target.autoscalerMetrics.podLabels },
+                  ],
+                  ports: [target.autoscalerMetrics.port],
+                },
+              ]
+            : []),
         ],
         // The Kubernetes API (service discovery, kube-state-metrics) and Alertmanager's webhooks.
         externalPorts: [443, 6443, 10250],

@@ -9,6 +9,9 @@ import { CHARTS } from "../../components/versions";
 import { irsaRole, Oidc } from "./irsa";
 
 export const AUTOSCALER_SA = "cluster-autoscaler";
+/** Pods of the chart's Deployment (aws provider) and its metrics port. */
+export const AUTOSCALER_POD_LABELS = { "app.kubernetes.io/name": "aws-cluster-autoscaler" };
+export const AUTOSCALER_METRICS_PORT = 8085;
 
 /** Least privilege: describe anything, change only node groups tagged as this cluster's. */
 export function autoscalerPolicy(clusterName: string) {
