@@ -2,9 +2,8 @@
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as storage from "@pulumi/azure-native/storage";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { standardLabels } from "../../components/labels";
+import { zonalStorageClass } from "../storage-class";
 import type { PlatformConfig } from "../../config/load";
 import type {
   LoadBalancerKind,
@@ -16,27 +15,15 @@ import type {
 } from "../types";
 import { assignRole, ROLES } from "./roles";
 
-export const ZONAL_STORAGE_CLASS = "dp-zonal";
-
 /**
  * Zonal Premium SSD (LRS), not ZRS: every datastore replicates across zones itself, so a zone-redundant
  * disk would pay twice (cost and write latency) for the same protection. WaitForFirstConsumer creates
  * the disk in the zone of the pod that claims it.
  */
 export function createStorageClass(config: PlatformConfig, opts: pulumi.CustomResourceOptions) {
-  return new k8s.storage.v1.StorageClass(
-    `${config.customer}-zonal-storage`,
-    {
-      metadata: {
-        name: ZONAL_STORAGE_CLASS,
-        labels: standardLabels({ name: "storage-class", instance: config.customer, component: "storage" }),
-      },
-      provisioner: "disk.csi.azure.com",
-      parameters: { skuName: "Premium_LRS", cachingMode: "ReadOnly" },
-      volumeBindingMode: "WaitForFirstConsumer",
-      allowVolumeExpansion: true,
-      reclaimPolicy: config.storageReclaimPolicy,
-    },
+  return zonalStorageClass(
+    config,
+    { provisioner: "disk.csi.azure.com", parameters: { skuName: "Premium_LRS", cachingMode: "ReadOnly" } },
     opts,
   );
 }

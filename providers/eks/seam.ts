@@ -1,8 +1,7 @@
 /** What EKS hands the platform beyond the cluster: storage, load balancers, IRSA, S3 buckets. */
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { standardLabels } from "../../components/labels";
+import { zonalStorageClass } from "../storage-class";
 import type { PlatformConfig } from "../../config/load";
 import type {
   LoadBalancerKind,
@@ -14,27 +13,14 @@ import type {
 } from "../types";
 import { irsaRole, Oidc } from "./irsa";
 
-export const ZONAL_STORAGE_CLASS = "dp-zonal";
-
 export function createStorageClass(
   config: PlatformConfig,
   kmsKeyArn: pulumi.Output<string>,
   opts: pulumi.CustomResourceOptions,
 ) {
-  return new k8s.storage.v1.StorageClass(
-    `${config.customer}-zonal-storage`,
-    {
-      metadata: {
-        name: ZONAL_STORAGE_CLASS,
-        labels: standardLabels({ name: "storage-class", instance: config.customer, component: "storage" }),
-      },
-      provisioner: "ebs.csi.aws.com",
-      parameters: { type: "gp3", encrypted: "true", kmsKeyId: kmsKeyArn },
-      // An EBS volume lives in one AZ: create it where the pod is scheduled.
-      volumeBindingMode: "WaitForFirstConsumer",
-      allowVolumeExpansion: true,
-      reclaimPolicy: config.storageReclaimPolicy,
-    },
+  return zonalStorageClass(
+    config,
+    { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true", kmsKeyId: kmsKeyArn } },
     opts,
   );
 }

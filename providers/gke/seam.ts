@@ -1,8 +1,7 @@
 /** What GKE hands the platform beyond the cluster: storage, load balancers, workload identity, buckets. */
 import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { standardLabels } from "../../components/labels";
+import { zonalStorageClass } from "../storage-class";
 import type { PlatformConfig } from "../../config/load";
 import type {
   LoadBalancerKind,
@@ -13,30 +12,8 @@ import type {
   WorkloadIdentity,
 } from "../types";
 
-/** Name of the zone-aware StorageClass every platform volume uses. */
-export const ZONAL_STORAGE_CLASS = "dp-zonal";
-
-export function createStorageClass(
-  config: PlatformConfig,
-  diskType: string,
-  opts: pulumi.CustomResourceOptions,
-): k8s.storage.v1.StorageClass {
-  return new k8s.storage.v1.StorageClass(
-    `${config.customer}-zonal-storage`,
-    {
-      metadata: {
-        name: ZONAL_STORAGE_CLASS,
-        labels: standardLabels({ name: "storage-class", instance: config.customer, component: "storage" }),
-      },
-      provisioner: "pd.csi.storage.gke.io",
-      parameters: { type: diskType },
-      // Bind once the pod is scheduled, so the disk is created in the pod's zone.
-      volumeBindingMode: "WaitForFirstConsumer",
-      allowVolumeExpansion: true,
-      reclaimPolicy: config.storageReclaimPolicy,
-    },
-    opts,
-  );
+export function createStorageClass(config: PlatformConfig, diskType: string, opts: pulumi.CustomResourceOptions) {
+  return zonalStorageClass(config, { provisioner: "pd.csi.storage.gke.io", parameters: { type: diskType } }, opts);
 }
 
 export function loadBalancerAnnotations(kind: LoadBalancerKind): Record<string, string> {
