@@ -38,6 +38,12 @@ export const CHARTS = {
     version: "9.59.0",
     repo: "https://kubernetes.github.io/autoscaler",
   },
+  /** EKS only: provisions NLBs for LoadBalancer Services (IP targets). */
+  awsLoadBalancerController: {
+    chart: "aws-load-balancer-controller",
+    version: "1.14.0",
+    repo: "https://aws.github.io/eks-charts",
+  },
   /** EKS only: EKS ships no metrics-server, and HPAs need it. */
   metricsServer: {
     chart: "metrics-server",

@@ -18,6 +18,7 @@ import { createAddons } from "./eks/addons";
 import { AUTOSCALER_METRICS_PORT, AUTOSCALER_POD_LABELS, createAutoscaling } from "./eks/autoscaling";
 import { createControlPlane } from "./eks/cluster";
 import { kubeconfigFor } from "./eks/kubeconfig";
+import { createLoadBalancerController } from "./eks/load-balancer-controller";
 import { createNetwork } from "./eks/network";
 import { createNodeGroups } from "./eks/nodes";
 import {
@@ -100,6 +101,13 @@ export class EksCluster extends pulumi.ComponentResource {
       { clusterName, region: a.region, oidc: controlPlane.oidc, expander: a.autoscalerExpander, provider: kubernetes },
       o,
     );
+    // LoadBalancer Services depend on this controller (seam: clusterAddons), so destroy deletes them,
+    // and their NLBs, while it still runs.
+    const lbController = createLoadBalancerController(
+      name,
+      { clusterName, region: a.region, vpcId: network.vpc.id, oidc: controlPlane.oidc, provider: kubernetes },
+      o,
+    );
     const storageClass = createStorageClass(config, controlPlane.key.arn, { parent: self, provider: kubernetes });
 
     (self as { target: CloudTarget }).target = {
@@ -113,6 +121,7 @@ export class EksCluster extends pulumi.ComponentResource {
       objectStore: makeObjectStore(config, a.region, awsProvider),
       objectStoreKeys: makeObjectStoreKeys(name, a.region, awsProvider),
       outputs: { clusterName: controlPlane.cluster.name, endpoint: controlPlane.cluster.endpoint, kubeconfig },
+      clusterAddons: [lbController],
       autoscalerMetrics: {
         namespace: "kube-system",
         podLabels: AUTOSCALER_POD_LABELS,

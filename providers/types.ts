@@ -96,6 +96,12 @@ export interface CloudTarget {
   objectStore?: (name: string, parent?: pulumi.Resource) => ObjectStore;
   outputs: ClusterOutputs;
   /**
+   * In-cluster add-ons the target installs that platform objects rely on, such as the controller
+   * that creates and deletes cloud load balancers. Objects that need them depend on them, so
+   * `pulumi destroy` removes those objects (and their cloud resources) while the add-ons still run.
+   */
+  clusterAddons?: pulumi.Resource[];
+  /**
    * Where the node autoscaler exposes Prometheus metrics, when it runs in the cluster (EKS's
    * cluster-autoscaler). Undefined where the cloud runs it out of reach (GKE, AKS managed autoscalers).
    */

@@ -322,7 +322,11 @@ describe("first preview of a new stack", () => {
   it("declares the whole platform while the cluster's outputs are still unknown", async () => {
     const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")), { preview: true });
     // Every pinned chart but the EKS-only ones: the GKE example uses cert-manager and has a Datadog key.
-    const eksOnly = [CHARTS.clusterAutoscaler.chart, CHARTS.metricsServer.chart];
+    const eksOnly = [
+      CHARTS.clusterAutoscaler.chart,
+      CHARTS.metricsServer.chart,
+      CHARTS.awsLoadBalancerController.chart,
+    ];
     assert.deepEqual(
       ofType(run, "kubernetes:helm.sh/v3:Release")
         .map((r) => r.inputs.chart)

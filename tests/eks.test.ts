@@ -137,6 +137,26 @@ describe("EKS target", () => {
     assert.ok(clusterDeps.includes("aws:ec2/natGateway:NatGateway"));
   });
 
+  it("fronts Kong with an NLB from the AWS Load Balancer Controller, which outlives it on destroy", () => {
+    const releases = ofType(run, "kubernetes:helm.sh/v3:Release");
+    const lbc = releases.find((r) => input(r).chart === "aws-load-balancer-controller")!;
+    assert.equal(input(lbc).values.clusterName, "initech-platform");
+    assert.match(input(lbc).values.serviceAccount.annotations["eks.amazonaws.com/role-arn"], /^arn:aws:iam::/);
+    const kong = releases.find((r) => input(r).chart === "kong")!;
+    assert.deepEqual(input(kong).values.proxy.annotations, {
+      "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+    });
+    assert.ok(kong.dependsOn.includes(lbc.urn), "Kong (and its NLB) must be destroyed before the controller");
+    const policies = ofType(run, "aws:iam/rolePolicy:RolePolicy").map((r) => JSON.parse(String(input(r).policy)));
+    const lbcPolicy = policies.find((p) => JSON.stringify(p).includes("elasticloadbalancing:CreateLoadBalancer"))!;
+    const deletes = lbcPolicy.Statement.find((s: Inputs) =>
+      [].concat(s.Action).includes("elasticloadbalancing:DeleteLoadBalancer" as never),
+    );
+    assert.deepEqual(deletes.Condition, { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } });
+  });
+
   it("gives the platform an `aws eks get-token` kubeconfig, as a secret", () => {
     const provider = one(run, "pulumi:providers:kubernetes");
     assert.ok(provider.secretPaths.includes("kubeconfig"));

@@ -51,6 +51,7 @@ export class GatewayLayer extends pulumi.ComponentResource {
         postgres: data.postgres.kong,
         postgresPassword: data.secrets.postgresKong,
         loadBalancerAnnotations: target.loadBalancer(g.loadBalancer),
+        dependsOn: target.clusterAddons,
       },
       { parent: this },
     );

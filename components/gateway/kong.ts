@@ -22,6 +22,8 @@ export interface KongArgs {
   postgresPassword: pulumi.Output<string>;
   /** Service annotations for the load balancer the config asks for. */
   loadBalancerAnnotations: Record<string, string>;
+  /** Cluster add-ons the proxy's load balancer needs (created before, destroyed after Kong). */
+  dependsOn?: pulumi.Resource[];
 }
 
 export const KONG_POD_LABELS = { "app.kubernetes.io/name": "kong", "app.kubernetes.io/instance": "kong" };
@@ -101,7 +103,7 @@ export class Kong extends pulumi.ComponentResource {
           containerSecurityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
         },
       },
-      o,
+      { ...o, dependsOn: args.dependsOn ?? [] },
     );
     this.registerOutputs({});
   }

@@ -25,14 +25,13 @@ export function createStorageClass(
   );
 }
 
-/** Network Load Balancers through the cloud controller (the `nlb` type), internet-facing or internal. */
+/** NLBs through the AWS Load Balancer Controller (IP targets), internet-facing or internal. */
 export function loadBalancerAnnotations(kind: LoadBalancerKind): Record<string, string> {
-  return kind === "internal"
-    ? {
-        "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-        "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
-      }
-    : { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
+  return {
+    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": kind === "internal" ? "internal" : "internet-facing",
+  };
 }
 
 const bucketActions = (access: WorkloadGrant["access"]) =>
