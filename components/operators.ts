@@ -9,6 +9,7 @@
  * resources that `dependsOn` a release are applied only after their CRDs exist.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { pinnedRelease } from "./helm";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "./labels";
 import { allowEgress, allowIngress } from "./network-policies";
@@ -41,18 +42,14 @@ export class Operators extends pulumi.ComponentResource {
     super("dedicated-platform:data:Operators", name, {}, opts);
     const o = { parent: this, provider: args.provider };
     const release = (id: string, pin: ChartPin, values: Record<string, unknown>) =>
-      new k8s.helm.v3.Release(
+      pinnedRelease(
         `${name}-${id}`,
         {
           name: id,
-          chart: pin.chart,
-          version: pin.version,
-          repositoryOpts: { repo: pin.repo },
+          pin: pin,
           namespace: args.namespace,
           createNamespace: false,
-          atomic: true,
           cleanupOnFail: true,
-          maxHistory: 5,
           timeout: 600,
           values,
         },

@@ -71,6 +71,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
       assert.ok(pin, `${r.chart} is not pinned in versions.ts`);
       assert.equal(r.version, pin.version);
       assert.equal(r.repositoryOpts.repo, pin.repo);
+      assert.equal(r.atomic, true, `${r.chart}: a failed install or upgrade must roll back`);
     }
   });
 

@@ -4,6 +4,7 @@
  * Ingress's own namespace). In `secret` mode the customer's Secret is used as it is.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { pinnedRelease } from "../helm";
 import * as pulumi from "@pulumi/pulumi";
 import type { GatewayConfig } from "../../config/schema";
 import { standardLabels } from "../labels";
@@ -37,16 +38,12 @@ export class Certificates extends pulumi.ComponentResource {
     }
     this.secretName = TLS_SECRET;
     const labels = standardLabels({ name: "certificates", instance: args.customer, component: "tls" });
-    const certManager = new k8s.helm.v3.Release(
+    const certManager = pinnedRelease(
       `${name}-cert-manager`,
       {
         name: "cert-manager",
-        chart: CHARTS.certManager.chart,
-        version: CHARTS.certManager.version,
-        repositoryOpts: { repo: CHARTS.certManager.repo },
+        pin: CHARTS.certManager,
         namespace: args.operatorsNamespace,
-        atomic: true,
-        maxHistory: 5,
         values: {
           crds: { enabled: true, keep: true },
           replicaCount: 2,

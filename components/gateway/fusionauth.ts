@@ -7,6 +7,7 @@
  * from a Secret (`#{ENV.*}`), because the chart ships kickstart files in a ConfigMap.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { pinnedRelease } from "../helm";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
@@ -161,17 +162,13 @@ export class FusionAuth extends pulumi.ComponentResource {
       valueFrom: { secretKeyRef: { name: bootstrap.metadata.name, key: secretKey } },
     });
 
-    new k8s.helm.v3.Release(
+    pinnedRelease(
       `${name}-release`,
       {
         name: "fusionauth",
-        chart: CHARTS.fusionauth.chart,
-        version: CHARTS.fusionauth.version,
-        repositoryOpts: { repo: CHARTS.fusionauth.repo },
+        pin: CHARTS.fusionauth,
         namespace: args.namespace,
-        atomic: true,
         cleanupOnFail: true,
-        maxHistory: 5,
         timeout: 900,
         values: {
           image: IMAGES.fusionauth,

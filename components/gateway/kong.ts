@@ -5,6 +5,7 @@
  * to it inside the pod); the proxy sits behind the cloud's load balancer.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { pinnedRelease } from "../helm";
 import * as pulumi from "@pulumi/pulumi";
 import type { GatewayConfig } from "../../config/schema";
 import type { Connection } from "../contracts";
@@ -49,17 +50,13 @@ export class Kong extends pulumi.ComponentResource {
       o,
     );
 
-    this.release = new k8s.helm.v3.Release(
+    this.release = pinnedRelease(
       `${name}-release`,
       {
         name: "kong",
-        chart: CHARTS.kong.chart,
-        version: CHARTS.kong.version,
-        repositoryOpts: { repo: CHARTS.kong.repo },
+        pin: CHARTS.kong,
         namespace: args.namespace,
-        atomic: true,
         cleanupOnFail: true,
-        maxHistory: 5,
         timeout: 900,
         values: {
           image: IMAGES.kong,

@@ -6,6 +6,7 @@
  * neither goes to both.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { pinnedRelease } from "../helm";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import type { PlatformConfig } from "../../config/load";
@@ -91,16 +92,12 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
         },
       },
     });
-    const stack = new k8s.helm.v3.Release(
+    const stack = pinnedRelease(
       `${name}-prometheus`,
       {
         name: "monitoring",
-        chart: CHARTS.kubePrometheusStack.chart,
-        version: CHARTS.kubePrometheusStack.version,
-        repositoryOpts: { repo: CHARTS.kubePrometheusStack.repo },
+        pin: CHARTS.kubePrometheusStack,
         namespace: namespaces.observability,
-        atomic: true,
-        maxHistory: 5,
         timeout: 900,
         values: {
           grafana: { enabled: false },
@@ -348,16 +345,12 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
     const o = { parent: this, provider };
     const ns = namespaces["node-agents"];
     const labels = standardLabels({ name: "datadog", instance: config.customer, component: "monitoring" });
-    const operator = new k8s.helm.v3.Release(
+    const operator = pinnedRelease(
       `${name}-datadog-operator`,
       {
         name: "datadog-operator",
-        chart: CHARTS.datadogOperator.chart,
-        version: CHARTS.datadogOperator.version,
-        repositoryOpts: { repo: CHARTS.datadogOperator.repo },
+        pin: CHARTS.datadogOperator,
         namespace: ns,
-        atomic: true,
-        maxHistory: 5,
         values: { replicaCount: 2 },
       },
       o,

@@ -4,6 +4,7 @@
  * in the pipelines namespace, Leases for the leader-elected services, and NetworkPolicies.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { pinnedRelease } from "../helm";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config/load";
 import type { DataLayer } from "../data-layer";
@@ -266,16 +267,12 @@ export class ServicesLayer extends pulumi.ComponentResource {
   ) {
     const o = { parent: this, provider };
     const labels = standardLabels({ name: "keda", instance: config.customer, component: "autoscaling" });
-    const keda = new k8s.helm.v3.Release(
+    const keda = pinnedRelease(
       `${name}-keda`,
       {
         name: "keda",
-        chart: CHARTS.keda.chart,
-        version: CHARTS.keda.version,
-        repositoryOpts: { repo: CHARTS.keda.repo },
+        pin: CHARTS.keda,
         namespace: namespaces.operators,
-        atomic: true,
-        maxHistory: 5,
         values: { operator: { replicaCount: 2 }, metricsServer: { replicaCount: 2 } },
       },
       o,

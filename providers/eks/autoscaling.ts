@@ -4,6 +4,7 @@
  * expander from config; and metrics-server, which EKS does not ship and HPAs need.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { pinnedRelease } from "../../components/helm";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../components/versions";
 import { irsaRole, Oidc } from "./irsa";
@@ -60,16 +61,12 @@ export function createAutoscaling(
     opts,
   );
   const k8sOpts = { parent: opts.parent, provider: args.provider };
-  const autoscaler = new k8s.helm.v3.Release(
+  const autoscaler = pinnedRelease(
     `${name}-cluster-autoscaler`,
     {
       name: "cluster-autoscaler",
-      chart: CHARTS.clusterAutoscaler.chart,
-      version: CHARTS.clusterAutoscaler.version,
-      repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
+      pin: CHARTS.clusterAutoscaler,
       namespace: "kube-system",
-      atomic: true,
-      maxHistory: 5,
       values: {
         cloudProvider: "aws",
         awsRegion: args.region,
@@ -88,16 +85,12 @@ export function createAutoscaling(
     },
     k8sOpts,
   );
-  const metricsServer = new k8s.helm.v3.Release(
+  const metricsServer = pinnedRelease(
     `${name}-metrics-server`,
     {
       name: "metrics-server",
-      chart: CHARTS.metricsServer.chart,
-      version: CHARTS.metricsServer.version,
-      repositoryOpts: { repo: CHARTS.metricsServer.repo },
+      pin: CHARTS.metricsServer,
       namespace: "kube-system",
-      atomic: true,
-      maxHistory: 5,
       values: {
         replicas: 2,
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },

@@ -5,6 +5,7 @@
  * this cluster's (`elbv2.k8s.aws/cluster`).
  */
 import * as k8s from "@pulumi/kubernetes";
+import { pinnedRelease } from "../../components/helm";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../components/versions";
 import { irsaRole, Oidc } from "./irsa";
@@ -135,16 +136,12 @@ export function createLoadBalancerController(
     },
     opts,
   );
-  return new k8s.helm.v3.Release(
+  return pinnedRelease(
     `${name}-lb-controller`,
     {
       name: "aws-load-balancer-controller",
-      chart: CHARTS.awsLoadBalancerController.chart,
-      version: CHARTS.awsLoadBalancerController.version,
-      repositoryOpts: { repo: CHARTS.awsLoadBalancerController.repo },
+      pin: CHARTS.awsLoadBalancerController,
       namespace: "kube-system",
-      atomic: true,
-      maxHistory: 5,
       values: {
         clusterName: args.clusterName,
         region: args.region,
