@@ -2,13 +2,11 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { ConfigError } from "../config/errors";
-import { parseConfig } from "../config/load";
 import { toAzureCliLogin } from "../providers/aks/kubeconfig";
-import { EXAMPLES_DIR, withConfig } from "./fixtures";
+import { EXAMPLES_DIR, withConfig, configProblems } from "./fixtures";
 import { objects, ofType } from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
-import { readStackFile, toStackConfig } from "./harness/stack-file";
+import { readStackFile } from "./harness/stack-file";
 
 type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const AKS = path.join(EXAMPLES_DIR, "Pulumi.hooli-aks.yaml");
@@ -133,16 +131,7 @@ describe("AKS kubeconfig", () => {
 });
 
 describe("AKS config errors", () => {
-  const problems = (extra: Record<string, unknown>) => {
-    const { values, secretKeys } = toStackConfig(withConfig(readStackFile(AKS), extra));
-    try {
-      parseConfig(values, new Set(secretKeys));
-    } catch (e) {
-      assert.ok(e instanceof ConfigError);
-      return e.message;
-    }
-    return assert.fail("accepted");
-  };
+  const problems = (extra: Record<string, unknown>) => configProblems(withConfig(readStackFile(AKS), extra));
   const azure = {
     location: "westeurope",
     tenantId: "5f0a2c7e-1b3d-4e6f-9a8b-7c6d5e4f3a2b",

@@ -2,10 +2,9 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
 import { CHARTS } from "../components/versions";
-import { EXAMPLES_DIR, existingStack, withConfig } from "./fixtures";
+import { EXAMPLES_DIR, existingStack, withConfig, configProblems } from "./fixtures";
 import { byUrn, isSecretAt, isUnknown, K8sObject, objects, ofType, resourceOf } from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, toStackConfig } from "./harness/stack-file";
@@ -256,16 +255,7 @@ describe("data layer on a dev stack", () => {
 });
 
 describe("data layer config errors", () => {
-  const problems = (extra: Record<string, unknown>) => {
-    const { values, secretKeys } = toStackConfig(existingStack(extra));
-    try {
-      parseConfig(values, new Set(secretKeys));
-    } catch (e) {
-      assert.ok(e instanceof ConfigError);
-      return e.message;
-    }
-    return assert.fail("accepted");
-  };
+  const problems = (extra: Record<string, unknown>) => configProblems(existingStack(extra));
 
   it("rejects an unknown object-storage backend", () => {
     assert.match(

@@ -1,7 +1,10 @@
 /** Stack configs for tests, in the shape of a Pulumi.<stack>.yaml file. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { StackFile } from "./harness/stack-file";
+import assert from "node:assert/strict";
+import { ConfigError } from "../config/errors";
+import { parseConfig } from "../config/load";
+import { StackFile, toStackConfig } from "./harness/stack-file";
 
 export const EXAMPLES_DIR = path.resolve(__dirname, "../examples/stacks");
 
@@ -43,4 +46,16 @@ export function existingStack(extra: Record<string, unknown> = {}): StackFile {
     },
   };
   return withConfig(base, extra);
+}
+
+/** The ConfigError message a stack's config produces; fails the test if the config is accepted. */
+export function configProblems(stack: StackFile): string {
+  const { values, secretKeys } = toStackConfig(stack);
+  try {
+    parseConfig(values, new Set(secretKeys));
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+    return e.message;
+  }
+  return assert.fail("config was accepted");
 }

@@ -2,13 +2,12 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { ConfigError } from "../config/errors";
 import { parseConfig, readStackConfig } from "../config/load";
 import { buildCloud } from "../providers/gke";
 import { loadBalancerAnnotations, serviceAccountId } from "../providers/gke/seam";
 import { allocatable } from "../providers/gke/machine-types";
 import { NODE_ROLES } from "../providers/gke/node-identity";
-import { EXAMPLES_DIR, withConfig } from "./fixtures";
+import { EXAMPLES_DIR, withConfig, configProblems } from "./fixtures";
 import { byUrn, objects, ofType } from "./harness/query";
 import { CapturedResource, runProgram, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, StackFile, toStackConfig } from "./harness/stack-file";
@@ -166,16 +165,7 @@ describe("GKE target", () => {
 });
 
 describe("GKE config errors", () => {
-  const problems = (extra: Record<string, unknown>) => {
-    const { values, secretKeys } = toStackConfig(gkeStack(extra));
-    try {
-      parseConfig(values, new Set(secretKeys));
-    } catch (e) {
-      assert.ok(e instanceof ConfigError);
-      return e.message;
-    }
-    return assert.fail("accepted");
-  };
+  const problems = (extra: Record<string, unknown>) => configProblems(gkeStack(extra));
   const gcp = (over: Record<string, unknown>) => ({ project: "globex-platform-prod", region: "europe-west1", ...over });
 
   it("rejects zones outside the region", () => {
