@@ -317,41 +317,31 @@ export class ServicesLayer extends pulumi.ComponentResource {
     const o = { parent: this, provider };
     const labels = standardLabels({ name: "platform-services", instance: config.customer, component: "rbac" });
     const services = namespaces.services;
-    for (const svc of enabled.filter((s) => CATALOG[s].leaderElection)) {
-      const role = new k8s.rbac.v1.Role(
-        `${name}-${svc}-leader`,
-        { metadata: { name: `${svc}-leader-election`, namespace: services, labels }, rules: LEASE_RULES },
-        o,
-      );
+    // A Role and its binding to one ServiceAccount of the services namespace.
+    const grant = (
+      id: string,
+      roleName: string,
+      namespace: pulumi.Output<string>,
+      rules: typeof LEASE_RULES,
+      account: string,
+    ) => {
+      const role = new k8s.rbac.v1.Role(`${name}-${id}`, { metadata: { name: roleName, namespace, labels }, rules }, o);
       new k8s.rbac.v1.RoleBinding(
-        `${name}-${svc}-leader`,
+        `${name}-${id}`,
         {
-          metadata: { name: `${svc}-leader-election`, namespace: services, labels },
+          metadata: { name: roleName, namespace, labels },
           roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-          subjects: [{ kind: "ServiceAccount", name: svc, namespace: services }],
+          subjects: [{ kind: "ServiceAccount", name: account, namespace: services }],
         },
         o,
       );
+    };
+    for (const svc of enabled.filter((s) => CATALOG[s].leaderElection)) {
+      grant(`${svc}-leader`, `${svc}-leader-election`, services, LEASE_RULES, svc);
     }
     if (enabled.includes("controller")) {
       // A Role (not a ClusterRole) in the pipelines namespace: no reach into any other namespace.
-      const role = new k8s.rbac.v1.Role(
-        `${name}-controller-pipelines`,
-        {
-          metadata: { name: "controller-pipelines", namespace: namespaces.pipelines, labels },
-          rules: CONTROLLER_RULES,
-        },
-        o,
-      );
-      new k8s.rbac.v1.RoleBinding(
-        `${name}-controller-pipelines`,
-        {
-          metadata: { name: "controller-pipelines", namespace: namespaces.pipelines, labels },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-          subjects: [{ kind: "ServiceAccount", name: "controller", namespace: services }],
-        },
-        o,
-      );
+      grant("controller-pipelines", "controller-pipelines", namespaces.pipelines, CONTROLLER_RULES, "controller");
     }
   }
 
