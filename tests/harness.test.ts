@@ -4,7 +4,9 @@ import { describe, it } from "node:test";
 import { crdSchemaErrors, crdsUnavailable, goPatternToJs } from "./harness/crd-schema";
 import { k8sSchemaErrors } from "./harness/k8s-schema";
 import type { K8sObject } from "./harness/query";
+import { runProgram, StackRunError } from "./harness/run-stack";
 import { mockSecret, toStackConfig } from "./harness/stack-file";
+import { existingStack } from "./fixtures";
 
 const cnpgCluster = (spec: Record<string, unknown>): K8sObject => ({
   apiVersion: "postgresql.cnpg.io/v1",
@@ -90,5 +92,52 @@ describe("Go patterns in CRDs", () => {
     assert.match("WARN", new RegExp(js));
     assert.doesNotMatch("skip", new RegExp(js));
     assert.equal(goPatternToJs("^[a-z]+$"), "^[a-z]+$");
+  });
+});
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+  debugPromiseLeaks: boolean;
+  debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The stack trace the runtime stores on a promise it wraps while a program runs under the harness. */
+async function traceRecordedDuringRun(): Promise<unknown> {
+  let trace: unknown;
+  await runProgram(existingStack(), async () => {
+    const probe = Promise.resolve(1);
+    await debuggable.debuggablePromise(probe, "probe");
+    trace = (probe as unknown as { _debugStackTrace?: unknown })._debugStackTrace;
+    return {};
+  });
+  return trace;
+}
+
+describe("runs under the mocks", () => {
+  it("store no stack trace on the runtime's promises, and give the runtime its wrapper back", async () => {
+    const original = debuggable.debuggablePromise;
+    // "Error" alone: the runtime still wrapped and tracked the promise, without formatting frames.
+    assert.equal(await traceRecordedDuringRun(), "Error");
+    assert.equal(debuggable.debuggablePromise, original);
+  });
+
+  it("keep the stack traces when PULUMI_DEBUG_PROMISE_LEAKS asks for them", async () => {
+    debuggable.debugPromiseLeaks = true;
+    try {
+      assert.match(String(await traceRecordedDuringRun()), /\n\s+at /);
+    } finally {
+      debuggable.debugPromiseLeaks = false;
+    }
+  });
+
+  it("keep the full stack of an error the program throws", async () => {
+    await assert.rejects(
+      runProgram(existingStack(), async () => {
+        await debuggable.debuggablePromise(Promise.resolve(), "before");
+        throw new Error("boom");
+      }),
+      (e: StackRunError) => /\n\s+at /.test(e.cause.stack ?? ""),
+    );
   });
 });

@@ -9,6 +9,7 @@ import { setAllConfig } from "@pulumi/pulumi/runtime/config";
 import { setMocks } from "@pulumi/pulumi/runtime/mocks";
 import { StackFile, toStackConfig } from "./stack-file";
 import { mockCall, mockResourceState } from "./mock-state";
+import { withoutPromiseStacks } from "./promise-stacks";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // SDK modules by path, not through `pulumi.runtime`, whose index also loads the closure serializer
@@ -152,6 +153,7 @@ export async function runProgram(
 ): Promise<StackRun> {
   if (running) throw new Error("runStack: one stack at a time (the Pulumi runtime is process-global)");
   running = true;
+  const restorePromiseStacks = withoutPromiseStacks();
   try {
     const resources: CapturedResource[] = [];
     await setMocks(
@@ -191,6 +193,7 @@ export async function runProgram(
     await settings.waitForRPCs();
     return { resources, outputs, secretOutputs };
   } finally {
+    restorePromiseStacks();
     running = false;
   }
 }
