@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { crdSchemaErrors, crdsUnavailable, goPatternToJs } from "./harness/crd-schema";
 import { k8sSchemaErrors } from "./harness/k8s-schema";
 import type { K8sObject } from "./harness/query";
+import { debuggable } from "./harness/promise-stacks";
 import { runProgram, StackRunError } from "./harness/run-stack";
 import { mockSecret, toStackConfig } from "./harness/stack-file";
 import { existingStack } from "./fixtures";
@@ -94,13 +95,6 @@ describe("Go patterns in CRDs", () => {
     assert.equal(goPatternToJs("^[a-z]+$"), "^[a-z]+$");
   });
 });
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
-  debugPromiseLeaks: boolean;
-  debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The stack trace the runtime stores on a promise it wraps while a program runs under the harness. */
 async function traceRecordedDuringRun(): Promise<unknown> {

@@ -15,7 +15,7 @@
 // Internal module, by path: the wrapper is not part of the SDK's public API. Callers in the runtime
 // look it up on the module at every call (`debuggable_1.debuggablePromise(...)`), so replacing the
 // export reaches them. tests/harness.test.ts fails if an SDK upgrade breaks that.
-const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+export const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
   debugPromiseLeaks: boolean;
   debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
 };
