@@ -4,11 +4,10 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { toAzureCliLogin } from "../providers/aks/kubeconfig";
 import { EXAMPLES_DIR, withConfig, configProblems } from "./fixtures";
-import { objects, ofType } from "./harness/query";
+import { Inputs, objects, ofType } from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile } from "./harness/stack-file";
 
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const AKS = path.join(EXAMPLES_DIR, "Pulumi.hooli-aks.yaml");
 const input = (r: CapturedResource) => r.inputs as Inputs;
 const one = (run: StackRun, type: string) => {

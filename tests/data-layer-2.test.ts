@@ -7,18 +7,22 @@ import { MANIFESTS } from "../components/versions";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
 import { EXAMPLES_DIR, existingStack } from "./fixtures";
-import { byUrn, isSecretAt, K8sObject, objects, ofType, resourceOf } from "./harness/query";
+import {
+  byUrn,
+  ingressSourceNamespaces,
+  Inputs,
+  isSecretAt,
+  K8sObject,
+  named,
+  objects,
+  ofType,
+  resourceOf,
+  soleObject,
+} from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, toStackConfig } from "./harness/stack-file";
 
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ZONE = "topology.kubernetes.io/zone";
-
-const cr = (run: StackRun, kind: string): K8sObject & Inputs => {
-  const found = objects(run, kind);
-  assert.equal(found.length, 1, `expected one ${kind}`);
-  return found[0] as K8sObject & Inputs;
-};
 
 function dependsOnTypes(run: StackRun, obj: K8sObject): string[] {
   return resourceOf(run, obj).dependsOn.map((u) => {
@@ -40,7 +44,7 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
   });
 
   it("runs a 3-member MongoDB replica set, one member per zone, with a PDB and resources", () => {
-    const m = cr(run, "PerconaServerMongoDB");
+    const m = soleObject(run, "PerconaServerMongoDB");
     assert.equal(m.spec.sharding.enabled, false);
     assert.equal(m.spec.replsets.length, 1);
     const rs = m.spec.replsets[0];
@@ -53,7 +57,7 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
   });
 
   it("gives the platform a MongoDB user with a generated password and read-write on its database", () => {
-    const m = cr(run, "PerconaServerMongoDB");
+    const m = soleObject(run, "PerconaServerMongoDB");
     assert.deepEqual(m.spec.users[0].roles, [{ name: "readWrite", db: "platform" }]);
     const secret = objects(run, "Secret", "dp-data").find(
       (s) => s.metadata.name === m.spec.users[0].passwordSecretRef.name,
@@ -62,7 +66,7 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
   });
 
   it("backs MongoDB up on a schedule with a retention count, to the cloud bucket through scoped HMAC keys", () => {
-    const backup = cr(run, "PerconaServerMongoDB").spec.backup;
+    const backup = soleObject(run, "PerconaServerMongoDB").spec.backup;
     assert.equal(backup.enabled, true);
     const [task] = backup.tasks;
     assert.equal(task.schedule, "0 3 * * *");
@@ -76,7 +80,7 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
   });
 
   it("runs 3 RabbitMQ nodes, one per zone, quorum queues by default, a PDB, ClusterIP only", () => {
-    const r = cr(run, "RabbitmqCluster");
+    const r = soleObject(run, "RabbitmqCluster");
     assert.equal(r.spec.replicas, 3);
     assert.equal(r.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, ZONE);
     assert.match(r.spec.rabbitmq.additionalConfig, /^default_queue_type = quorum$/m);
@@ -89,7 +93,7 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
   });
 
   it("runs 3 master-eligible Elasticsearch data nodes with zone awareness, TLS on, a PDB, resources", () => {
-    const es = cr(run, "Elasticsearch");
+    const es = soleObject(run, "Elasticsearch");
     assert.equal(es.metadata.namespace, "dp-logging");
     assert.equal(es.spec.nodeSets.length, 1);
     const set = es.spec.nodeSets[0];
@@ -103,7 +107,7 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
   });
 
   it("creates a writer user for the shipper and a reader user, limited to pipeline-log indices", () => {
-    const es = cr(run, "Elasticsearch");
+    const es = soleObject(run, "Elasticsearch");
     const realm = es.spec.auth.fileRealm.map((f: Inputs) => f.secretName).sort();
     assert.deepEqual(realm, ["es-reader-user", "es-shipper-user"]);
     const roles = objects(run, "Secret", "dp-logging").find((s) => s.metadata.name === "es-roles") as Inputs;
@@ -130,7 +134,7 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
   });
 
   it("never exposes Elasticsearch: ClusterIP only, no LoadBalancer/NodePort Service, Ingress or route to it", () => {
-    assert.equal(cr(run, "Elasticsearch").spec.http.service.spec.type, "ClusterIP");
+    assert.equal(soleObject(run, "Elasticsearch").spec.http.service.spec.type, "ClusterIP");
     for (const svc of objects(run, "Service") as (K8sObject & Inputs)[]) {
       if (exposesElasticsearch(svc)) assert.equal(svc.spec?.type ?? "ClusterIP", "ClusterIP", `${svc.metadata.name}`);
     }
@@ -148,12 +152,8 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
   });
 
   it("admits Elasticsearch traffic only from the shipper, readers, monitoring, its operator and itself", () => {
-    const policy = objects(run, "NetworkPolicy", "dp-logging").find(
-      (p) => p.metadata.name === "elasticsearch-ingress",
-    ) as Inputs;
-    const sources = policy.spec.ingress.flatMap((r: Inputs) =>
-      r.from.map((f: Inputs) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]),
-    );
+    const policy = named(run, "NetworkPolicy", "elasticsearch-ingress", "dp-logging");
+    const sources = ingressSourceNamespaces(policy);
     assert.deepEqual([...new Set(sources)].sort(), [
       "dp-logging",
       "dp-node-agents",
@@ -169,7 +169,7 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
 
   it("protects MongoDB, RabbitMQ and Elasticsearch on a production stack", () => {
     for (const kind of ["PerconaServerMongoDB", "RabbitmqCluster", "Elasticsearch"]) {
-      assert.ok(resourceOf(run, cr(run, kind)).protect, kind);
+      assert.ok(resourceOf(run, soleObject(run, kind)).protect, kind);
     }
   });
 });
@@ -177,10 +177,10 @@ describe("MongoDB, RabbitMQ and Elasticsearch", () => {
 describe("MongoDB backups on an existing cluster", () => {
   it("go to a MinIO bucket with the MinIO application user's keys", async () => {
     const run = await runStack(existingStack());
-    const storage = Object.values(cr(run, "PerconaServerMongoDB").spec.backup.storages)[0] as Inputs;
+    const storage = Object.values(soleObject(run, "PerconaServerMongoDB").spec.backup.storages)[0] as Inputs;
     assert.equal(storage.s3.bucket, "mongodb-backups");
     assert.equal(storage.s3.endpointUrl, "http://minio.dp-data.svc.cluster.local");
-    assert.ok(cr(run, "Tenant").spec.buckets.some((b: Inputs) => b.name === "mongodb-backups"));
+    assert.ok(soleObject(run, "Tenant").spec.buckets.some((b: Inputs) => b.name === "mongodb-backups"));
   });
 });
 

@@ -5,18 +5,23 @@ import { before, describe, it } from "node:test";
 import { parseConfig } from "../config/load";
 import { CHARTS } from "../components/versions";
 import { EXAMPLES_DIR, existingStack, withConfig, configProblems } from "./fixtures";
-import { byUrn, isSecretAt, isUnknown, K8sObject, objects, ofType, resourceOf } from "./harness/query";
+import {
+  byUrn,
+  ingressSourceNamespaces,
+  Inputs,
+  isSecretAt,
+  isUnknown,
+  K8sObject,
+  named,
+  objects,
+  ofType,
+  resourceOf,
+  soleObject,
+} from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, toStackConfig } from "./harness/stack-file";
 
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ZONE = "topology.kubernetes.io/zone";
-
-const cr = (run: StackRun, kind: string): K8sObject & Inputs => {
-  const found = objects(run, kind);
-  assert.equal(found.length, 1, `expected one ${kind}`);
-  return found[0] as K8sObject & Inputs;
-};
 
 /** The Helm release a resource depends on (directly), by chart name. */
 function dependsOnChart(run: StackRun, r: CapturedResource): string[] {
@@ -84,7 +89,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
       Tenant: "operator",
     };
     for (const [kind, chart] of Object.entries(owner)) {
-      const r = resourceOf(run, cr(run, kind));
+      const r = resourceOf(run, soleObject(run, kind));
       const direct = dependsOnChart(run, r);
       // Database and ScheduledBackup wait for the Cluster, which waits for the operator.
       const viaCluster = r.dependsOn
@@ -96,7 +101,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
   });
 
   it("runs Postgres as 3 instances, one per zone, with synchronous replication and a PDB", () => {
-    const pg = cr(run, "Cluster");
+    const pg = soleObject(run, "Cluster");
     assert.equal(pg.spec.instances, 3);
     assert.deepEqual(pg.spec.affinity, {
       enablePodAntiAffinity: true,
@@ -110,7 +115,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
   });
 
   it("gives Kong and FusionAuth separate databases and owners with generated passwords in Secrets", () => {
-    const pg = cr(run, "Cluster");
+    const pg = soleObject(run, "Cluster");
     assert.equal(pg.spec.bootstrap.initdb.database, "kong");
     assert.equal(pg.spec.bootstrap.initdb.owner, "kong");
     assert.equal(pg.spec.bootstrap.initdb.secret.name, "postgres-kong");
@@ -118,7 +123,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
       pg.spec.managed.roles.map((r: Inputs) => [r.name, r.passwordSecret.name]),
       [["fusionauth", "postgres-fusionauth"]],
     );
-    const db = cr(run, "Database");
+    const db = soleObject(run, "Database");
     assert.deepEqual([db.spec.name, db.spec.owner, db.spec.cluster.name], ["fusionauth", "fusionauth", "postgres"]);
     for (const name of ["postgres-kong", "postgres-fusionauth"]) {
       const secret = objects(run, "Secret", "dp-data").find((s) => s.metadata.name === name) as K8sObject & Inputs;
@@ -128,22 +133,22 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
   });
 
   it("backs Postgres up on a schedule, with WAL archiving and retention, to MinIO on a cloudless target", () => {
-    const pg = cr(run, "Cluster");
+    const pg = soleObject(run, "Cluster");
     assert.equal(pg.spec.backup.retentionPolicy, "30d");
     const store = pg.spec.backup.barmanObjectStore;
     assert.equal(store.destinationPath, "s3://postgres-backups/postgres");
     assert.equal(store.endpointURL, "http://minio.dp-data.svc.cluster.local");
     assert.equal(store.s3Credentials.accessKeyId.name, "minio-app-user");
-    const scheduled = cr(run, "ScheduledBackup");
+    const scheduled = soleObject(run, "ScheduledBackup");
     assert.equal(scheduled.spec.cluster.name, "postgres");
     assert.equal(scheduled.spec.method, "barmanObjectStore");
     assert.match(scheduled.spec.schedule, /^(\S+\s+){5}\S+$/);
-    assert.ok(cr(run, "Tenant").spec.buckets.some((b: Inputs) => b.name === "postgres-backups"));
+    assert.ok(soleObject(run, "Tenant").spec.buckets.some((b: Inputs) => b.name === "postgres-backups"));
   });
 
   it("runs Redis with 3 replicas and 3 sentinels, one per zone, auth on, PDBs, resources", () => {
-    const rep = cr(run, "RedisReplication");
-    const sen = cr(run, "RedisSentinel");
+    const rep = soleObject(run, "RedisReplication");
+    const sen = soleObject(run, "RedisSentinel");
     assert.equal(rep.spec.clusterSize, 3);
     assert.equal(sen.spec.clusterSize, 3);
     for (const r of [rep, sen]) {
@@ -158,7 +163,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
   });
 
   it("runs MinIO one server per zone with parity that covers a whole zone, and a PDB", () => {
-    const tenant = cr(run, "Tenant");
+    const tenant = soleObject(run, "Tenant");
     const pool = tenant.spec.pools[0];
     assert.equal(pool.servers, 3);
     assert.ok(requiresOnePerZone(pool.affinity));
@@ -178,7 +183,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
 
   it("protects every data-bearing custom resource on a production stack", () => {
     for (const kind of ["Cluster", "Database", "RedisReplication", "Tenant"]) {
-      assert.ok(resourceOf(run, cr(run, kind)).protect, `${kind} is not protected`);
+      assert.ok(resourceOf(run, soleObject(run, kind)).protect, `${kind} is not protected`);
     }
   });
 
@@ -196,12 +201,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
   });
 
   it("admits Postgres traffic only from its consumers, itself, its operator and monitoring", () => {
-    const policy = objects(run, "NetworkPolicy", "dp-data").find(
-      (p) => p.metadata.name === "postgres-ingress",
-    ) as Inputs;
-    const sources = policy.spec.ingress.flatMap((rule: Inputs) =>
-      rule.from.map((f: Inputs) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]),
-    );
+    const sources = ingressSourceNamespaces(named(run, "NetworkPolicy", "postgres-ingress", "dp-data"));
     assert.deepEqual([...new Set(sources)].sort(), [
       "dp-data",
       "dp-gateway",
@@ -210,10 +210,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
       "dp-operators",
     ]);
     assert.ok(!sources.includes("dp-services"));
-    const redis = objects(run, "NetworkPolicy", "dp-data").find((p) => p.metadata.name === "redis-ingress") as Inputs;
-    const redisSources = redis.spec.ingress.flatMap((rule: Inputs) =>
-      rule.from.map((f: Inputs) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]),
-    );
+    const redisSources = ingressSourceNamespaces(named(run, "NetworkPolicy", "redis-ingress", "dp-data"));
     assert.ok(!redisSources.includes("dp-identity") && !redisSources.includes("dp-pipelines"));
   });
 });
@@ -225,7 +222,7 @@ describe("data layer on GKE", () => {
   });
 
   it("backs Postgres up to a GCS bucket through Workload Identity, not keys", () => {
-    const pg = cr(run, "Cluster");
+    const pg = soleObject(run, "Cluster");
     assert.match(
       pg.spec.backup.barmanObjectStore.destinationPath,
       /^gs:\/\/globex-platform-prod-globex-pg-backups\/postgres$/,
@@ -240,8 +237,11 @@ describe("data layer on GKE", () => {
   });
 
   it("uses the GKE zone-aware StorageClass for every volume", () => {
-    assert.equal(cr(run, "Cluster").spec.storage.storageClass, "dp-zonal");
-    assert.equal(cr(run, "RedisReplication").spec.storage.volumeClaimTemplate.spec.storageClassName, "dp-zonal");
+    assert.equal(soleObject(run, "Cluster").spec.storage.storageClass, "dp-zonal");
+    assert.equal(
+      soleObject(run, "RedisReplication").spec.storage.volumeClaimTemplate.spec.storageClassName,
+      "dp-zonal",
+    );
   });
 });
 
@@ -249,7 +249,7 @@ describe("data layer on a dev stack", () => {
   it("protects nothing, so a destroy works end to end", async () => {
     const run = await runStack(existingStack({ environment: "dev" }));
     for (const kind of ["Cluster", "Database", "RedisReplication", "Tenant"]) {
-      assert.equal(resourceOf(run, cr(run, kind)).protect, false, kind);
+      assert.equal(resourceOf(run, soleObject(run, kind)).protect, false, kind);
     }
   });
 });

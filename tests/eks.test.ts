@@ -4,11 +4,10 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { autoscalerTags } from "../providers/eks/nodes";
 import { EXAMPLES_DIR, withConfig, configProblems } from "./fixtures";
-import { byUrn, objects, ofType } from "./harness/query";
+import { byUrn, Inputs, objects, ofType } from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, StackFile } from "./harness/stack-file";
 
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const EKS = path.join(EXAMPLES_DIR, "Pulumi.initech-eks.yaml");
 const eksStack = (extra: Record<string, unknown>): StackFile => withConfig(readStackFile(EKS), extra);
 

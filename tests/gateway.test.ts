@@ -4,22 +4,16 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { ROUTED } from "../config/schema";
 import { EXAMPLES_DIR, existingStack, withConfig, configProblems } from "./fixtures";
-import { isSecretAt, K8sObject, objects, ofType, resourceOf } from "./harness/query";
+import { Inputs, isSecretAt, named, objects, ofType, resourceOf } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
 import { readStackFile } from "./harness/stack-file";
 
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const GKE = path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml");
 
 const release = (run: StackRun, chart: string) => {
   const r = ofType(run, "kubernetes:helm.sh/v3:Release").find((x) => x.inputs.chart === chart);
   assert.ok(r, `no ${chart} release`);
   return r.inputs as Inputs;
-};
-const named = (run: StackRun, kind: string, name: string, ns?: string) => {
-  const o = objects(run, kind, ns).find((x) => x.metadata.name === name);
-  assert.ok(o, `no ${kind} ${ns ?? ""}/${name}`);
-  return o as K8sObject & Inputs;
 };
 const pluginsOf = (ing: Inputs) => String(ing.metadata.annotations["konghq.com/plugins"]).split(",");
 

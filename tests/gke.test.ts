@@ -8,13 +8,11 @@ import { loadBalancerAnnotations, serviceAccountId } from "../providers/gke/seam
 import { allocatable } from "../providers/gke/machine-types";
 import { NODE_ROLES } from "../providers/gke/node-identity";
 import { EXAMPLES_DIR, withConfig, configProblems } from "./fixtures";
-import { byUrn, objects, ofType } from "./harness/query";
+import { byUrn, Inputs, objects, ofType } from "./harness/query";
 import { CapturedResource, runProgram, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, StackFile, toStackConfig } from "./harness/stack-file";
 
 const GKE_STACK = path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml");
-
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const one = (run: StackRun, type: string): CapturedResource => {
   const found = ofType(run, type);

@@ -3,18 +3,12 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { EXAMPLES_DIR, existingStack } from "./fixtures";
-import { isSecretAt, K8sObject, objects, ofType, resourceOf } from "./harness/query";
+import { Inputs, isSecretAt, K8sObject, named, objects, ofType, resourceOf } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
 import { readStackFile } from "./harness/stack-file";
 
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ZONE = "topology.kubernetes.io/zone";
 
-const named = (run: StackRun, kind: string, name: string, ns?: string) => {
-  const o = objects(run, kind, ns).find((x) => x.metadata.name === name);
-  assert.ok(o, `no ${kind} ${ns ?? ""}/${name}`);
-  return o as K8sObject & Inputs;
-};
 const release = (run: StackRun, chart: string) =>
   ofType(run, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart)?.inputs as Inputs | undefined;
 

@@ -5,18 +5,14 @@ import { CATALOG, SERVICE_NAMES } from "../components/services/catalog";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
 import { existingStack } from "./fixtures";
-import { isSecretAt, K8sObject, objects, resourceOf } from "./harness/query";
+import { Inputs, named as namedObject, isSecretAt, K8sObject, objects, resourceOf } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
 import { mockSecret, toStackConfig } from "./harness/stack-file";
 
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const NS = "dp-services";
 
-const named = (run: StackRun, kind: string, name: string, ns = NS) => {
-  const o = objects(run, kind, ns).find((x) => x.metadata.name === name);
-  assert.ok(o, `no ${kind} ${ns}/${name}`);
-  return o as K8sObject & Inputs;
-};
+/** An object of the services namespace unless told otherwise. */
+const named = (run: StackRun, kind: string, name: string, ns = NS) => namedObject(run, kind, name, ns);
 
 describe("platform services", () => {
   let run: StackRun;

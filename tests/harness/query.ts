@@ -1,5 +1,9 @@
 /** Helpers to query a captured stack run. */
+import assert from "node:assert/strict";
 import type { CapturedResource, StackRun } from "./run-stack";
+
+/** Captured inputs, read freely by the tests (the validators have already checked their shape). */
+export type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A Kubernetes object as the API server would receive it. */
 export interface K8sObject {
@@ -36,6 +40,27 @@ export function objects(run: StackRun, kind?: string, namespace?: string): K8sOb
       (o) =>
         (kind === undefined || o.kind === kind) && (namespace === undefined || o.metadata?.namespace === namespace),
     );
+}
+
+/** The Kubernetes object of a kind with this name (in `namespace` when given); fails the test when there is none. */
+export function named(run: StackRun, kind: string, name: string, namespace?: string): K8sObject & Inputs {
+  const o = objects(run, kind, namespace).find((x) => x.metadata.name === name);
+  assert.ok(o, `no ${kind} ${namespace ?? ""}/${name}`);
+  return o as K8sObject & Inputs;
+}
+
+/** The one Kubernetes object of a kind (a custom resource the stack declares once); fails the test otherwise. */
+export function soleObject(run: StackRun, kind: string): K8sObject & Inputs {
+  const found = objects(run, kind);
+  assert.equal(found.length, 1, `expected one ${kind}`);
+  return found[0] as K8sObject & Inputs;
+}
+
+/** The namespaces a NetworkPolicy admits ingress from, one entry per peer of every rule. */
+export function ingressSourceNamespaces(policy: Inputs): string[] {
+  return policy.spec.ingress.flatMap((rule: Inputs) =>
+    rule.from.map((peer: Inputs) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]),
+  );
 }
 
 export function resourceOf(run: StackRun, obj: K8sObject): CapturedResource {
