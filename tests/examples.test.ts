@@ -4,12 +4,14 @@
  * labels, uses the stack's own Kubernetes provider, and leaks no secret.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { exampleStacks } from "./fixtures";
 import { isK8sObject, isSecretAt, objects, providerUrn } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
 import { mockSecret, readStackFile } from "./harness/stack-file";
+import { urnFile, urnsOf } from "./harness/urns";
 import { validateRun } from "./harness/validate";
 
 const STANDARD_LABELS = [
@@ -88,6 +90,18 @@ describe("example stacks", () => {
           }
         }
         assert.ok(run.secretOutputs.includes("kubeconfig"), "the kubeconfig output is a secret");
+      });
+
+      it("keeps every recorded URN, so a live stack sees no delete or replacement (tests/urns)", () => {
+        const recorded = fs.readFileSync(urnFile(file), "utf8").split("\n").filter(Boolean);
+        const now = new Set(urnsOf(run));
+        const gone = recorded.filter((u) => !now.has(u));
+        assert.deepEqual(
+          gone,
+          [],
+          `${gone.length} resources would be deleted or replaced on a live stack; give each an alias (or, for a ` +
+            "deliberate removal, run `npm run urns:update` and say why in the commit)",
+        );
       });
 
       it("parents every resource under a component of this project", () => {
