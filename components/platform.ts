@@ -5,9 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../config/load";
 import type { CloudTarget } from "../providers/types";
-import { DataLayer } from "./data-layer";
-import { Concern } from "./namespace-catalog";
-import { PlatformNamespaces } from "./namespaces";
+import { DataLayer } from "./data/data-layer";
+import { Concern } from "./namespaces/catalog";
+import { PlatformNamespaces } from "./namespaces/namespaces";
 import { ServicesLayer } from "./services/services-layer";
 import { GatewayLayer } from "./gateway/gateway-layer";
 import { ObservabilityLayer } from "./observability/observability-layer";

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "../components/namespace-catalog";
+import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "../components/namespaces/catalog";
 import { CATALOG, SERVICE_NAMES, ServiceName } from "../components/services/catalog";
 import { cidrWithin, overlappingPairs } from "./cidr";
 import { ConfigError } from "./errors";

@@ -4,7 +4,7 @@
  * a secret, its default and what it means. The loader, the README table test and the docs all read it.
  */
 import { z } from "zod";
-import { CONCERNS } from "../components/namespace-catalog";
+import { CONCERNS } from "../components/namespaces/catalog";
 import { quantity } from "./quantities";
 import { SERVICE_NAMES } from "../components/services/catalog";
 

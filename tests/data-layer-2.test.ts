@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { ILM_POLICY, ilmPolicy, PIPELINE_INDEX_PATTERN } from "../components/elasticsearch";
-import { MANIFESTS } from "../components/versions";
+import { ILM_POLICY, ilmPolicy, PIPELINE_INDEX_PATTERN } from "../components/data/elasticsearch";
+import { MANIFESTS } from "../lib/versions";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
 import { EXAMPLES_DIR, existingStack } from "./fixtures";

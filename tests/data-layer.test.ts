@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { parseConfig } from "../config/load";
-import { CHARTS } from "../components/versions";
+import { CHARTS } from "../lib/versions";
 import { EXAMPLES_DIR, existingStack, withConfig, configProblems } from "./fixtures";
 import {
   byUrn,

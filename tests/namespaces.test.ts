@@ -1,7 +1,7 @@
 /** Namespaces: one per concern, isolated by Pod Security, default-deny policies, quota and limits. */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { CONCERN_SPECS, CONCERNS } from "../components/namespace-catalog";
+import { CONCERN_SPECS, CONCERNS } from "../components/namespaces/catalog";
 import { existingStack } from "./fixtures";
 import { K8sObject, objects, ofType, resourceOf } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";

@@ -4,11 +4,11 @@
  * Ingress's own namespace). In `secret` mode the customer's Secret is used as it is.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { pinnedRelease } from "../helm";
+import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
 import type { GatewayConfig } from "../../config/schema";
-import { standardLabels } from "../labels";
-import { CHARTS } from "../versions";
+import { standardLabels } from "../../lib/labels";
+import { CHARTS } from "../../lib/versions";
 
 export interface CertificatesArgs {
   provider: k8s.Provider;

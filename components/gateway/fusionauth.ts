@@ -7,16 +7,16 @@
  * from a Secret (`#{ENV.*}`), because the chart ships kickstart files in a ConfigMap.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { pinnedRelease } from "../helm";
+import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { createHash } from "node:crypto";
 import type { GatewayConfig } from "../../config/schema";
-import type { Connection } from "../contracts";
-import { standardLabels } from "../labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneSpread } from "../placement";
-import { CHARTS, IMAGES } from "../versions";
+import type { Connection } from "../common/contracts";
+import { standardLabels } from "../../lib/labels";
+import { RESTRICTED_CONTAINER, restrictedPod, zoneSpread } from "../common/placement";
+import { CHARTS, IMAGES } from "../../lib/versions";
 import { identityHost, routeOf } from "./hosts";
 
 export interface FusionAuthArgs {

@@ -5,13 +5,13 @@
  * to it inside the pod); the proxy sits behind the cloud's load balancer.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { pinnedRelease } from "../helm";
+import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
 import type { GatewayConfig } from "../../config/schema";
-import type { Connection } from "../contracts";
-import { standardLabels } from "../labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneSpread } from "../placement";
-import { CHARTS, IMAGES } from "../versions";
+import type { Connection } from "../common/contracts";
+import { standardLabels } from "../../lib/labels";
+import { RESTRICTED_CONTAINER, restrictedPod, zoneSpread } from "../common/placement";
+import { CHARTS, IMAGES } from "../../lib/versions";
 
 export interface KongArgs {
   provider: k8s.Provider;

@@ -9,8 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { GatewayConfig, Routed } from "../../config/schema";
 import { quantityToNumber } from "../../config/quantities";
-import type { Connection } from "../contracts";
-import { standardLabels } from "../labels";
+import type { Connection } from "../common/contracts";
+import { standardLabels } from "../../lib/labels";
 import { ADMIN_PATH, identityHost, rateLimitOf, routeOf } from "./hosts";
 import { FUSIONAUTH_PORT } from "./fusionauth";
 

@@ -5,11 +5,11 @@
  */
 import { ES_EXPORTER_LABELS } from "./elasticsearch-exporter";
 import { KONG_POD_LABELS } from "../gateway/kong";
-import { MONGODB_METRICS_PORT, MONGODB_POD_LABELS } from "../mongodb";
-import type { Concern } from "../namespace-catalog";
-import { TENANT_POD_LABELS } from "../object-storage";
-import { RABBITMQ_POD_LABELS } from "../rabbitmq";
-import { podLabels, REPLICATION_NAME, SENTINEL_NAME } from "../redis";
+import { MONGODB_METRICS_PORT, MONGODB_POD_LABELS } from "../data/mongodb";
+import type { Concern } from "../namespaces/catalog";
+import { TENANT_POD_LABELS } from "../data/object-storage";
+import { RABBITMQ_POD_LABELS } from "../data/rabbitmq";
+import { podLabels, REPLICATION_NAME, SENTINEL_NAME } from "../data/redis";
 
 export interface PodMonitorSpec {
   /** Component name (the monitor's name). */

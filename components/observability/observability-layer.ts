@@ -6,19 +6,19 @@
  * neither goes to both.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { pinnedRelease } from "../helm";
+import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import type { PlatformConfig } from "../../config/load";
 import type { CloudTarget } from "../../providers/types";
-import type { DataLayer } from "../data-layer";
-import { ES_NAME, ES_POD_LABELS } from "../elasticsearch";
-import { standardLabels } from "../labels";
-import { CONCERNS, Concern } from "../namespace-catalog";
-import { allowEgress, allowIngress } from "../network-policies";
-import { ZONE_KEY } from "../placement";
+import type { DataLayer } from "../data/data-layer";
+import { ES_NAME, ES_POD_LABELS } from "../data/elasticsearch";
+import { standardLabels } from "../../lib/labels";
+import { CONCERNS, Concern } from "../namespaces/catalog";
+import { allowEgress, allowIngress } from "../common/network-policies";
+import { ZONE_KEY } from "../common/placement";
 import type { ServicesLayer } from "../services/services-layer";
-import { CHARTS, ELASTICSEARCH_VERSION } from "../versions";
+import { CHARTS, ELASTICSEARCH_VERSION } from "../../lib/versions";
 import { alertRules } from "./alerts";
 import { createElasticsearchExporter, ES_EXPORTER_LABELS } from "./elasticsearch-exporter";
 import { POD_MONITORS, SCRAPE_PORTS } from "./monitors";

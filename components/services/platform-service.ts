@@ -8,8 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { ServiceSettings } from "../../config/load";
-import { standardLabels } from "../labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneSpread } from "../placement";
+import { standardLabels } from "../../lib/labels";
+import { RESTRICTED_CONTAINER, restrictedPod, zoneSpread } from "../common/placement";
 import type { ServiceName, ServiceSpec } from "./catalog";
 
 /** An environment variable: a plain value, or a key of a Secret in the service's namespace. */

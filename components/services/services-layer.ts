@@ -4,19 +4,19 @@
  * in the pipelines namespace, Leases for the leader-elected services, and NetworkPolicies.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { pinnedRelease } from "../helm";
+import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../config/load";
-import type { DataLayer } from "../data-layer";
-import { ES_POD_LABELS } from "../elasticsearch";
-import { standardLabels } from "../labels";
-import { MONGODB_POD_LABELS } from "../mongodb";
-import type { Concern } from "../namespace-catalog";
-import { allowEgress, allowIngress, Peer } from "../network-policies";
-import { TENANT_POD_LABELS } from "../object-storage";
-import { RABBITMQ_POD_LABELS } from "../rabbitmq";
-import { podLabels, REPLICATION_NAME, SENTINEL_NAME } from "../redis";
-import { CHARTS } from "../versions";
+import type { DataLayer } from "../data/data-layer";
+import { ES_POD_LABELS } from "../data/elasticsearch";
+import { standardLabels } from "../../lib/labels";
+import { MONGODB_POD_LABELS } from "../data/mongodb";
+import type { Concern } from "../namespaces/catalog";
+import { allowEgress, allowIngress, Peer } from "../common/network-policies";
+import { TENANT_POD_LABELS } from "../data/object-storage";
+import { RABBITMQ_POD_LABELS } from "../data/rabbitmq";
+import { podLabels, REPLICATION_NAME, SENTINEL_NAME } from "../data/redis";
+import { CHARTS } from "../../lib/versions";
 import { CATALOG, Datastore, ServiceName } from "./catalog";
 import { EnvSource, PlatformService } from "./platform-service";
 

@@ -3,7 +3,7 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
-import { zonalStorageClass } from "../storage-class";
+import { zonalStorageClass } from "../../lib/storage-class";
 import type { PlatformConfig } from "../../config/load";
 import type {
   LoadBalancerKind,

@@ -4,9 +4,9 @@
  * expander from config; and metrics-server, which EKS does not ship and HPAs need.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { pinnedRelease } from "../../components/helm";
+import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "../../components/versions";
+import { CHARTS } from "../../lib/versions";
 import { irsaRole, Oidc } from "./irsa";
 
 export const AUTOSCALER_SA = "cluster-autoscaler";

@@ -5,9 +5,9 @@
  * this cluster's (`elbv2.k8s.aws/cluster`).
  */
 import * as k8s from "@pulumi/kubernetes";
-import { pinnedRelease } from "../../components/helm";
+import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "../../components/versions";
+import { CHARTS } from "../../lib/versions";
 import { irsaRole, Oidc } from "./irsa";
 
 export const LBC_SA = "aws-load-balancer-controller";

@@ -1,7 +1,7 @@
 /** What EKS hands the platform beyond the cluster: storage, load balancers, IRSA, S3 buckets. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { zonalStorageClass } from "../storage-class";
+import { zonalStorageClass } from "../../lib/storage-class";
 import type { PlatformConfig } from "../../config/load";
 import type {
   LoadBalancerKind,

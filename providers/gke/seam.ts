@@ -1,7 +1,7 @@
 /** What GKE hands the platform beyond the cluster: storage, load balancers, workload identity, buckets. */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { zonalStorageClass } from "../storage-class";
+import { zonalStorageClass } from "../../lib/storage-class";
 import type { PlatformConfig } from "../../config/load";
 import type {
   LoadBalancerKind,

@@ -1,14 +1,19 @@
 /** The zone-aware StorageClass every cloud target creates, differing only in its CSI driver and parameters. */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { standardLabels } from "../components/labels";
-import type { PlatformConfig } from "../config/load";
+import { standardLabels } from "./labels";
 
 /** Name of the zone-aware StorageClass every platform volume uses. */
 export const ZONAL_STORAGE_CLASS = "dp-zonal";
 
+/** The two settings of a stack's config the StorageClass reads (a `PlatformConfig` fits). */
+export interface StorageClassConfig {
+  customer: string;
+  storageReclaimPolicy: "Retain" | "Delete";
+}
+
 export function zonalStorageClass(
-  config: PlatformConfig,
+  config: StorageClassConfig,
   driver: { provisioner: string; parameters: Record<string, pulumi.Input<string>> },
   opts: pulumi.CustomResourceOptions,
 ): k8s.storage.v1.StorageClass {

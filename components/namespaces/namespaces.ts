@@ -5,9 +5,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_CONTAINER_RESOURCES } from "../config/load";
-import { standardLabels } from "./labels";
-import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "./namespace-catalog";
+import { DEFAULT_CONTAINER_RESOURCES } from "../../config/load";
+import { standardLabels } from "../../lib/labels";
+import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "./catalog";
 
 export interface PlatformNamespacesArgs {
   /** Kubernetes provider every object is created with (required: never the ambient kubeconfig). */

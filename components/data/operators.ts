@@ -9,11 +9,11 @@
  * resources that `dependsOn` a release are applied only after their CRDs exist.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { pinnedRelease } from "./helm";
+import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
-import { standardLabels } from "./labels";
-import { allowEgress, allowIngress } from "./network-policies";
-import { CHARTS, ChartPin, MANIFESTS } from "./versions";
+import { standardLabels } from "../../lib/labels";
+import { allowEgress, allowIngress } from "../common/network-policies";
+import { CHARTS, ChartPin, MANIFESTS } from "../../lib/versions";
 
 export interface OperatorsArgs {
   provider: k8s.Provider;

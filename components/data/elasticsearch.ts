@@ -7,11 +7,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { DatastoresConfig } from "../config/schema";
-import { Connection, serviceHost } from "./contracts";
-import { standardLabels } from "./labels";
-import { RESTRICTED_CONTAINER, restrictedPod, ZONE_KEY } from "./placement";
-import { ELASTICSEARCH_VERSION, IMAGES } from "./versions";
+import type { DatastoresConfig } from "../../config/schema";
+import { Connection, serviceHost } from "../common/contracts";
+import { standardLabels } from "../../lib/labels";
+import { RESTRICTED_CONTAINER, restrictedPod, ZONE_KEY } from "../common/placement";
+import { ELASTICSEARCH_VERSION, IMAGES } from "../../lib/versions";
 
 export interface ElasticsearchArgs {
   provider: k8s.Provider;

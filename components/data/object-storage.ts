@@ -8,12 +8,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { DatastoresConfig } from "../config/schema";
-import type { CloudTarget, ServiceAccountRef, WorkloadIdentity } from "../providers/types";
-import { ObjectStorageConnection, serviceHost } from "./contracts";
-import { standardLabels } from "./labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneAntiAffinity, zoneSpread } from "./placement";
-import { IMAGES } from "./versions";
+import type { DatastoresConfig } from "../../config/schema";
+import type { CloudTarget, ServiceAccountRef, WorkloadIdentity } from "../../providers/types";
+import { ObjectStorageConnection, serviceHost } from "../common/contracts";
+import { standardLabels } from "../../lib/labels";
+import { RESTRICTED_CONTAINER, restrictedPod, zoneAntiAffinity, zoneSpread } from "../common/placement";
+import { IMAGES } from "../../lib/versions";
 
 export const TENANT_NAME = "minio";
 /** Label the MinIO operator puts on a tenant's pods. */

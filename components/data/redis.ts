@@ -7,11 +7,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { DatastoresConfig } from "../config/schema";
-import { Connection, serviceHost } from "./contracts";
-import { standardLabels } from "./labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneAntiAffinity } from "./placement";
-import { IMAGES } from "./versions";
+import type { DatastoresConfig } from "../../config/schema";
+import { Connection, serviceHost } from "../common/contracts";
+import { standardLabels } from "../../lib/labels";
+import { RESTRICTED_CONTAINER, restrictedPod, zoneAntiAffinity } from "../common/placement";
+import { IMAGES } from "../../lib/versions";
 
 export interface RedisArgs {
   provider: k8s.Provider;

@@ -7,11 +7,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { DatastoresConfig } from "../config/schema";
-import { Connection, serviceHost } from "./contracts";
-import { standardLabels } from "./labels";
-import { RESTRICTED_CONTAINER, restrictedPod, ZONE_KEY } from "./placement";
-import { IMAGES, PSMDB_CR_VERSION } from "./versions";
+import type { DatastoresConfig } from "../../config/schema";
+import { Connection, serviceHost } from "../common/contracts";
+import { standardLabels } from "../../lib/labels";
+import { RESTRICTED_CONTAINER, restrictedPod, ZONE_KEY } from "../common/placement";
+import { IMAGES, PSMDB_CR_VERSION } from "../../lib/versions";
 
 /** Where backups go: an S3-compatible bucket, with keys in a Secret (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). */
 export interface MongoBackupTarget {

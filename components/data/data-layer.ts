@@ -4,12 +4,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../config/load";
-import type { CloudTarget } from "../providers/types";
-import { Connection, ObjectStorageConnection } from "./contracts";
-import { standardLabels } from "./labels";
-import type { Concern } from "./namespace-catalog";
-import { allowEgress, allowIngress } from "./network-policies";
+import type { PlatformConfig } from "../../config/load";
+import type { CloudTarget } from "../../providers/types";
+import { Connection, ObjectStorageConnection } from "../common/contracts";
+import { standardLabels } from "../../lib/labels";
+import type { Concern } from "../namespaces/catalog";
+import { allowEgress, allowIngress } from "../common/network-policies";
 import { ObjectStorage, TENANT_POD_LABELS } from "./object-storage";
 import { Operators } from "./operators";
 import { BackupTarget, CLUSTER_NAME, DatabaseName, Postgres } from "./postgres";
@@ -17,7 +17,7 @@ import { podLabels, Redis, REPLICATION_NAME, SENTINEL_NAME } from "./redis";
 import { Elasticsearch, ES_POD_LABELS } from "./elasticsearch";
 import { MongoBackupTarget, MongoDb, MONGODB_POD_LABELS } from "./mongodb";
 import { RabbitMq, RABBITMQ_POD_LABELS } from "./rabbitmq";
-import type { Datastore } from "./services/catalog";
+import type { Datastore } from "../services/catalog";
 
 export interface DataLayerArgs {
   config: PlatformConfig;

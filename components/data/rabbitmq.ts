@@ -9,11 +9,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { createHash } from "node:crypto";
-import type { DatastoresConfig } from "../config/schema";
-import { Connection, serviceHost } from "./contracts";
-import { standardLabels } from "./labels";
-import { zoneAntiAffinity } from "./placement";
-import { IMAGES } from "./versions";
+import type { DatastoresConfig } from "../../config/schema";
+import { Connection, serviceHost } from "../common/contracts";
+import { standardLabels } from "../../lib/labels";
+import { zoneAntiAffinity } from "../common/placement";
+import { IMAGES } from "../../lib/versions";
 
 export interface RabbitMqArgs {
   provider: k8s.Provider;
