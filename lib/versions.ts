@@ -87,6 +87,8 @@ export const IMAGES = {
   fusionauth: { repository: "fusionauth/fusionauth-app", tag: "1.68.0" },
   mongodbExporter: "percona/mongodb_exporter:0.47.1",
   elasticsearchExporter: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.9.0",
+  /** FusionAuth's wait-for-database init container (the image the chart's own one uses). */
+  busybox: "docker.io/library/busybox:1.36.1",
   /** For the one-off Job that installs the pipeline-log lifecycle policy and index template. */
   curl: "curlimages/curl:8.16.0",
   /** The last community MinIO server image (no new community images since Oct 2025). */

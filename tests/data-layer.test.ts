@@ -66,6 +66,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
       CHARTS.psmdbOperator,
       CHARTS.eckOperator,
       CHARTS.keda,
+      CHARTS.certManager, // the RabbitMQ operator's webhook certificates
     ];
     const releases = ofType(run, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs as Inputs);
     const inOperators = releases.filter((r) => r.namespace === "dp-operators");

@@ -136,7 +136,10 @@ describe("gateway on GKE", () => {
     assert.equal(v.search.engine, "database");
     assert.equal(v.database.host, "postgres-rw.dp-data.svc.cluster.local");
     assert.equal(v.database.name, "fusionauth");
-    assert.equal(v.database.existingSecret, "fusionauth-database");
+    assert.deepEqual(v.database.dbUser, {
+      username: "fusionauth",
+      existingSecret: { enabled: true, name: "fusionauth-database", passwordKey: "password" },
+    });
     assert.equal(v.replicaCount, 3);
     assert.equal(v.podDisruptionBudget.enabled, true);
     assert.equal(v.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
@@ -202,7 +205,14 @@ describe("gateway variants", () => {
     const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.acme-onprem.yaml")));
     assert.equal(named(run, "Ingress", "portal", "dp-services").spec.tls[0].secretName, "acme-wildcard-tls");
     assert.equal(objects(run, "Certificate").length, 0);
-    assert.ok(!ofType(run, "kubernetes:helm.sh/v3:Release").some((r) => r.inputs.chart === "cert-manager"));
+    assert.equal(objects(run, "ClusterIssuer").length, 0);
+    // cert-manager itself is installed with the operators (the RabbitMQ operator needs it), not for TLS.
+    const certManager = ofType(run, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "cert-manager");
+    assert.equal(certManager.length, 1);
+    assert.match(
+      certManager[0].urn,
+      /dedicated-platform:data:Operators\$kubernetes:helm.sh\/v3:Release::acme-data-operators-cert-manager$/,
+    );
     assert.ok(pluginsOf(named(run, "Ingress", "trigger-http", "dp-services")).includes("jwt-auth"));
   });
 

@@ -19,20 +19,3 @@ export function zoneSpread(matchLabels: Record<string, string>) {
     { maxSkew: 1, topologyKey: HOST_KEY, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels } },
   ];
 }
-
-/** The restricted Pod Security profile for a container. */
-export const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  runAsNonRoot: true,
-  seccompProfile: { type: "RuntimeDefault" },
-};
-
-/** The restricted Pod Security profile for a pod. */
-export const restrictedPod = (uid: number) => ({
-  runAsNonRoot: true,
-  runAsUser: uid,
-  runAsGroup: uid,
-  fsGroup: uid,
-  seccompProfile: { type: "RuntimeDefault" },
-});

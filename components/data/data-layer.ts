@@ -32,6 +32,8 @@ export const MONGODB_BACKUP_BUCKET = "mongodb-backups";
 export const POSTGRES_POD_LABELS = { "cnpg.io/cluster": CLUSTER_NAME };
 
 export class DataLayer extends pulumi.ComponentResource {
+  /** The operators' releases, for resources of their kinds elsewhere (a Beat, the gateway's certificates). */
+  public readonly operators: Operators;
   public readonly postgres: Record<DatabaseName, Connection>;
   public readonly redis: Connection;
   public readonly objectStorage: ObjectStorageConnection;
@@ -66,7 +68,7 @@ export class DataLayer extends pulumi.ComponentResource {
       throw new Error("Postgres backups need a cloud object store or the minio backend"); // the loader prevents this
     }
 
-    const operators = new Operators(
+    const operators = (this.operators = new Operators(
       `${name}-operators`,
       {
         provider,
@@ -77,7 +79,7 @@ export class DataLayer extends pulumi.ComponentResource {
         minio: useMinio,
       },
       { parent: this },
-    );
+    ));
 
     const objectStorage = new ObjectStorage(
       `${name}-objects`,

@@ -10,7 +10,8 @@ import * as random from "@pulumi/random";
 import type { DatastoresConfig } from "../../config/schema";
 import { Connection, serviceHost } from "../common/contracts";
 import { standardLabels } from "../../lib/labels";
-import { RESTRICTED_CONTAINER, restrictedPod, ZONE_KEY } from "../common/placement";
+import { ZONE_KEY } from "../common/placement";
+import { RESTRICTED_CONTAINER, restrictedPod } from "../../lib/security-context";
 import { ELASTICSEARCH_VERSION, IMAGES } from "../../lib/versions";
 
 export interface ElasticsearchArgs {

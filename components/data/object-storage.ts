@@ -12,7 +12,8 @@ import type { DatastoresConfig } from "../../config/schema";
 import type { CloudTarget, ServiceAccountRef, WorkloadIdentity } from "../../providers/types";
 import { ObjectStorageConnection, serviceHost } from "../common/contracts";
 import { standardLabels } from "../../lib/labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneAntiAffinity, zoneSpread } from "../common/placement";
+import { zoneAntiAffinity, zoneSpread } from "../common/placement";
+import { RESTRICTED_CONTAINER, restrictedPod } from "../../lib/security-context";
 import { IMAGES } from "../../lib/versions";
 
 export const TENANT_NAME = "minio";

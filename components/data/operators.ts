@@ -13,6 +13,7 @@ import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../../lib/labels";
 import { allowEgress, allowIngress } from "../common/network-policies";
+import { RESTRICTED_CONTAINER, RESTRICTED_POD_IMAGE_USER } from "../../lib/security-context";
 import { CHARTS, ChartPin, MANIFESTS } from "../../lib/versions";
 
 export interface OperatorsArgs {
@@ -29,6 +30,21 @@ export interface OperatorsArgs {
 /** A release's values that hold on every operator: two replicas (leader election), small footprint. */
 const COMMON_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
 
+/**
+ * The URN cert-manager's release had when the gateway's Certificates component installed it
+ * (Platform `<customer>` > GatewayLayer `<customer>-gateway` > Certificates `<customer>-gateway-tls`),
+ * in the engine's form: every ancestor's type.
+ */
+function formerCertManagerUrn(customer: string): string {
+  const type = [
+    "dedicated-platform:platform:Platform",
+    "dedicated-platform:gateway:GatewayLayer",
+    "dedicated-platform:gateway:Certificates",
+    "kubernetes:helm.sh/v3:Release",
+  ].join("$");
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${customer}-gateway-tls-cert-manager`;
+}
+
 export class Operators extends pulumi.ComponentResource {
   public readonly cloudnativePg: k8s.helm.v3.Release;
   public readonly redis: k8s.helm.v3.Release;
@@ -37,11 +53,21 @@ export class Operators extends pulumi.ComponentResource {
   public readonly elastic: k8s.helm.v3.Release;
   /** The RabbitMQ Cluster Operator has no official chart: its release manifest, applied server-side. */
   public readonly rabbitmq: k8s.yaml.v2.ConfigFile;
+  /**
+   * cert-manager: the RabbitMQ manifest's webhooks get their certificates from it, and the gateway
+   * issues its TLS certificates with it, so it is installed on every stack.
+   */
+  public readonly certManager: k8s.helm.v3.Release;
 
   constructor(name: string, args: OperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dedicated-platform:data:Operators", name, {}, opts);
     const o = { parent: this, provider: args.provider };
-    const release = (id: string, pin: ChartPin, values: Record<string, unknown>) =>
+    const release = (
+      id: string,
+      pin: ChartPin,
+      values: Record<string, unknown>,
+      extra?: pulumi.CustomResourceOptions,
+    ) =>
       pinnedRelease(
         `${name}-${id}`,
         {
@@ -53,34 +79,61 @@ export class Operators extends pulumi.ComponentResource {
           timeout: 600,
           values,
         },
-        o,
+        { ...o, ...extra },
       );
+
+    this.certManager = release(
+      "cert-manager",
+      CHARTS.certManager,
+      {
+        crds: { enabled: true, keep: true },
+        replicaCount: 2,
+        webhook: { replicaCount: 2 },
+        cainjector: { replicaCount: 2 },
+      },
+      // It was the gateway's until every stack needed it: the alias keeps the live release (no
+      // replacement) on stacks that had it there.
+      { aliases: [formerCertManagerUrn(args.customer)] },
+    );
 
     this.cloudnativePg = release("cnpg", CHARTS.cloudnativePg, {
       replicaCount: 2,
       resources: COMMON_RESOURCES,
       config: { clusterWide: true },
     });
+    // The operators namespace enforces Pod Security `restricted`; these two charts set no security
+    // context by default, so their pods would be refused.
     this.redis = release("redis-operator", CHARTS.redisOperator, {
-      redisOperator: { replicas: 2 },
+      replicas: 2,
       resources: COMMON_RESOURCES,
+      podSecurityContext: RESTRICTED_POD_IMAGE_USER,
+      securityContext: RESTRICTED_CONTAINER,
     });
     this.mongodb = release("psmdb-operator", CHARTS.psmdbOperator, {
       // Cluster-wide, so the operator in the operators namespace manages the data namespace.
       watchAllNamespaces: true,
       replicaCount: 2,
       resources: COMMON_RESOURCES,
+      podSecurityContext: RESTRICTED_POD_IMAGE_USER,
+      securityContext: RESTRICTED_CONTAINER,
     });
     this.elastic = release("eck-operator", CHARTS.eckOperator, {
       replicaCount: 2,
       resources: COMMON_RESOURCES,
       // Elastic's anonymous usage telemetry off for a customer's dedicated platform.
       telemetry: { disabled: true },
+      // The chart's pod context lacks the seccomp profile `restricted` requires (merged with its own).
+      podSecurityContext: RESTRICTED_POD_IMAGE_USER,
     });
     // The manifest creates its own `rabbitmq-system` namespace for the operator and cluster-wide
     // CRDs/RBAC. Fetched by the provider at deploy time (never in tests). Unlike the Helm releases,
     // a first preview before the cluster exists may not be able to expand it (see docs/architecture.md).
-    this.rabbitmq = new k8s.yaml.v2.ConfigFile(`${name}-rabbitmq-operator`, { file: MANIFESTS.rabbitmqOperator }, o);
+    this.rabbitmq = new k8s.yaml.v2.ConfigFile(
+      `${name}-rabbitmq-operator`,
+      { file: MANIFESTS.rabbitmqOperator },
+      // Its webhooks' certificates are cert-manager Certificates and an Issuer.
+      { ...o, dependsOn: [this.certManager] },
+    );
     if (args.minio ?? true) {
       this.minio = release("minio-operator", CHARTS.minioOperator, {
         operator: { replicaCount: 2, resources: COMMON_RESOURCES },
@@ -110,8 +163,9 @@ export class Operators extends pulumi.ComponentResource {
         policyName: "operators-webhooks",
         labels,
         // An empty `from` admits any source: the API server's address cannot be selected by labels.
-        // 9443: the CloudNativePG (and controller-runtime) webhook port; 6443: KEDA's metrics API server.
-        rules: [{ from: [], ports: [9443, 6443] }],
+        // 9443: the CloudNativePG (and controller-runtime) webhook port; 6443: KEDA's metrics API server;
+        // 10250: cert-manager's webhook (the chart's `webhook.securePort`).
+        rules: [{ from: [], ports: [9443, 6443, 10250] }],
       },
       o,
     );

@@ -10,7 +10,8 @@ import * as random from "@pulumi/random";
 import type { DatastoresConfig } from "../../config/schema";
 import { Connection, serviceHost } from "../common/contracts";
 import { standardLabels } from "../../lib/labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneAntiAffinity } from "../common/placement";
+import { zoneAntiAffinity } from "../common/placement";
+import { RESTRICTED_CONTAINER, restrictedPod } from "../../lib/security-context";
 import { IMAGES } from "../../lib/versions";
 
 export interface RedisArgs {

@@ -1,20 +1,19 @@
 /**
- * TLS for the gateway: cert-manager (pinned chart) with an ACME or a self-signed ClusterIssuer, and a
- * Certificate in each namespace that holds routes (Kong reads an Ingress's TLS Secret from the
- * Ingress's own namespace). In `secret` mode the customer's Secret is used as it is.
+ * TLS for the gateway: an ACME or a self-signed ClusterIssuer of cert-manager (installed with the
+ * operators), and a Certificate in each namespace that holds routes (Kong reads an Ingress's TLS
+ * Secret from the Ingress's own namespace). In `secret` mode the customer's Secret is used as it is.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
 import type { GatewayConfig } from "../../config/schema";
 import { standardLabels } from "../../lib/labels";
-import { CHARTS } from "../../lib/versions";
 
 export interface CertificatesArgs {
   provider: k8s.Provider;
   customer: string;
   gateway: GatewayConfig;
-  operatorsNamespace: pulumi.Output<string>;
+  /** cert-manager's release (the data layer's operators install it): the issuer waits for its CRDs. */
+  certManager: pulumi.Resource;
   /** Namespace -> host names that need a certificate there. */
   hostsByNamespace: { namespace: pulumi.Output<string>; hosts: string[] }[];
 }
@@ -38,21 +37,6 @@ export class Certificates extends pulumi.ComponentResource {
     }
     this.secretName = TLS_SECRET;
     const labels = standardLabels({ name: "certificates", instance: args.customer, component: "tls" });
-    const certManager = pinnedRelease(
-      `${name}-cert-manager`,
-      {
-        name: "cert-manager",
-        pin: CHARTS.certManager,
-        namespace: args.operatorsNamespace,
-        values: {
-          crds: { enabled: true, keep: true },
-          replicaCount: 2,
-          webhook: { replicaCount: 2 },
-          cainjector: { replicaCount: 2 },
-        },
-      },
-      o,
-    );
     const issuerName = tls.mode === "self-signed" ? "platform-self-signed" : "platform-acme";
     const issuer = new k8s.apiextensions.CustomResource(
       `${name}-issuer`,
@@ -73,7 +57,7 @@ export class Certificates extends pulumi.ComponentResource {
                 },
               },
       },
-      { ...o, dependsOn: [certManager] },
+      { ...o, dependsOn: [args.certManager] },
     );
     args.hostsByNamespace.forEach(({ namespace, hosts }, i) => {
       this.ready.push(

@@ -15,7 +15,8 @@ import { createHash } from "node:crypto";
 import type { GatewayConfig } from "../../config/schema";
 import type { Connection } from "../common/contracts";
 import { standardLabels } from "../../lib/labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneSpread } from "../common/placement";
+import { zoneSpread } from "../common/placement";
+import { RESTRICTED_CONTAINER, restrictedPod } from "../../lib/security-context";
 import { CHARTS, IMAGES } from "../../lib/versions";
 import { identityHost, routeOf } from "./hosts";
 
@@ -178,14 +179,40 @@ export class FusionAuth extends pulumi.ComponentResource {
             host: args.postgres.host,
             port: args.postgres.port,
             name: "fusionauth",
-            user: "fusionauth",
-            existingSecret: db.metadata.name,
+            // The chart's current keys (`database.user` and a string `database.existingSecret` are its
+            // deprecated spellings).
+            dbUser: {
+              username: "fusionauth",
+              existingSecret: { enabled: true, name: db.metadata.name, passwordKey: "password" },
+            },
           },
           search: { engine: "database" },
+          // The chart's own wait-for-db init container has no securityContext value, so its pods
+          // would be refused by the namespace's Pod Security `restricted`. The same wait, through the
+          // chart's documented `extraInitContainers`, with the restricted context.
+          initContainers: { waitForDb: false, waitForSearch: false },
+          extraInitContainers: [
+            {
+              name: "wait-for-database",
+              image: IMAGES.busybox,
+              command: [
+                "/bin/sh",
+                "-c",
+                'until nc -z "$DB_HOST" "$DB_PORT"; do echo waiting for the database; sleep 5; done',
+              ],
+              env: [
+                { name: "DB_HOST", value: args.postgres.host },
+                { name: "DB_PORT", value: String(args.postgres.port) },
+              ],
+              securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
+              resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+            },
+          ],
           app: { runtimeMode: "production", silentMode: true, memory: "1G" },
           kickstart: { enabled: true, data: { "kickstart.json": JSON.stringify(k.file, null, 2) } },
+          // The chart sets FUSIONAUTH_APP_KICKSTART_FILE itself (from `kickstart.file`, default
+          // /kickstart/kickstart.json) and refuses to render when `environment` sets it too.
           environment: [
-            { name: "FUSIONAUTH_APP_KICKSTART_FILE", value: "/kickstart/kickstart.json" },
             fromBootstrap("FA_ADMIN_PASSWORD", "adminPassword"),
             fromBootstrap("FA_API_KEY", "apiKey"),
             fromBootstrap("FA_SIGNING_PRIVATE_KEY", "signingPrivateKey"),

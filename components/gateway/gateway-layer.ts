@@ -31,6 +31,9 @@ export interface GatewayLayerArgs {
 /** cert-manager's HTTP-01 solver pods, which Kong must reach during ACME challenges. */
 const ACME_SOLVER = { "acme.cert-manager.io/http01-solver": "true" };
 
+/** The Kong ingress controller's admission webhook port (the chart's `ingressController.admissionWebhook.port`). */
+export const KONG_ADMISSION_WEBHOOK_PORT = 8080;
+
 export class GatewayLayer extends pulumi.ComponentResource {
   public readonly secrets: Record<string, pulumi.Output<string>>;
 
@@ -73,7 +76,7 @@ export class GatewayLayer extends pulumi.ComponentResource {
         provider,
         customer: config.customer,
         gateway: g,
-        operatorsNamespace: namespaces.operators,
+        certManager: data.operators.certManager,
         hostsByNamespace: [
           { namespace: namespaces.services, hosts: routed.map((s) => routeOf(g, s).host) },
           { namespace: namespaces.identity, hosts: [identityHost(g)] },
@@ -133,6 +136,8 @@ export class GatewayLayer extends pulumi.ComponentResource {
         rules: [
           { from: [], ports: [PROXY_PORTS.http, PROXY_PORTS.https] },
           { from: [{ namespace: namespaces.observability }], ports: [8100] }, // status/metrics
+          // The ingress controller's admission webhook, called by the API server (not selectable by labels).
+          { from: [], ports: [KONG_ADMISSION_WEBHOOK_PORT] },
         ],
       },
       o,

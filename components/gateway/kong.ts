@@ -10,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GatewayConfig } from "../../config/schema";
 import type { Connection } from "../common/contracts";
 import { standardLabels } from "../../lib/labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneSpread } from "../common/placement";
+import { zoneSpread } from "../common/placement";
+import { RESTRICTED_CONTAINER, restrictedPod } from "../../lib/security-context";
 import { CHARTS, IMAGES } from "../../lib/versions";
 
 export interface KongArgs {

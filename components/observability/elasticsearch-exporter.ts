@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ES_NAME } from "../data/elasticsearch";
 import { standardLabels } from "../../lib/labels";
-import { RESTRICTED_CONTAINER, restrictedPod } from "../common/placement";
+import { RESTRICTED_CONTAINER, restrictedPod } from "../../lib/security-context";
 import { IMAGES } from "../../lib/versions";
 
 export const ES_EXPORTER_LABELS = { "app.kubernetes.io/name": "elasticsearch-exporter" };

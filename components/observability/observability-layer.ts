@@ -329,7 +329,8 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           },
         },
       },
-      o,
+      // A Beat is ECK's kind: it must wait for the operator's release, which installs the CRD.
+      { ...o, dependsOn: [data.operators.elastic] },
     );
   }
 
@@ -426,6 +427,8 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           { peers: [{ namespace: namespaces["node-agents"] }], ports: [9100] }, // node-exporter
           { peers: [{ namespace: namespaces.observability }] }, // Prometheus, Alertmanager, operator, kube-state-metrics
           { peers: [{ namespace: namespaces.operators }], ports: [9402] }, // cert-manager
+          // CoreDNS, which the chart's ServiceMonitor scrapes.
+          { peers: [{ namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } }], ports: [9153] },
           ...(target.autoscalerMetrics
             ? [
                 {

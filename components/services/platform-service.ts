@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { ServiceSettings } from "../../config/load";
 import { standardLabels } from "../../lib/labels";
-import { RESTRICTED_CONTAINER, restrictedPod, zoneSpread } from "../common/placement";
+import { zoneSpread } from "../common/placement";
+import { RESTRICTED_CONTAINER, restrictedPod } from "../../lib/security-context";
 import type { ServiceName, ServiceSpec } from "./catalog";
 
 /** An environment variable: a plain value, or a key of a Secret in the service's namespace. */

@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
+import { RESTRICTED_CONTAINER, restrictedPod } from "../../lib/security-context";
 import { CHARTS } from "../../lib/versions";
 import { irsaRole, Oidc } from "./irsa";
 
@@ -81,6 +82,9 @@ export function createAutoscaling(
         replicaCount: 2,
         priorityClassName: "system-cluster-critical",
         tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+        // The chart runs the autoscaler as the image's user (root) with no context; restricted instead.
+        securityContext: restrictedPod(65534),
+        containerSecurityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
       },
     },
     k8sOpts,

@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
+import { RESTRICTED_CONTAINER, RESTRICTED_POD_IMAGE_USER } from "../../lib/security-context";
 import { CHARTS } from "../../lib/versions";
 import { irsaRole, Oidc } from "./irsa";
 
@@ -153,6 +154,9 @@ export function createLoadBalancerController(
         enableWaf: false,
         enableWafv2: false,
         tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+        // The chart's defaults keep every capability and no seccomp profile: restricted instead.
+        podSecurityContext: { ...RESTRICTED_POD_IMAGE_USER, fsGroup: 65534 },
+        securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
       },
     },
     { parent: opts.parent, provider: args.provider },

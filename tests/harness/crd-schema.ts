@@ -39,6 +39,13 @@ function walk(dir: string): string[] {
   });
 }
 
+function indexCrd(into: Map<string, Schema>, crd: Crd) {
+  for (const v of crd.spec.versions) {
+    const schema = v.schema?.openAPIV3Schema;
+    if (schema) into.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, schema);
+  }
+}
+
 /** `group/version/Kind` -> openAPIV3Schema, for every CRD file in the directory. */
 function crdIndex(): Map<string, Schema> {
   if (index) return index;
@@ -46,14 +53,21 @@ function crdIndex(): Map<string, Schema> {
   for (const file of walk(CRDS_DIR)) {
     for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, "utf8"))) {
       const crd = doc.toJS() as Crd | null;
-      if (crd?.kind !== "CustomResourceDefinition") continue;
-      for (const v of crd.spec.versions) {
-        const schema = v.schema?.openAPIV3Schema;
-        if (schema) index.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, schema);
-      }
+      if (crd?.kind === "CustomResourceDefinition") indexCrd(index, crd);
     }
   }
   return index;
+}
+
+/**
+ * Adds the CRDs a chart or manifest installs itself, for the kinds the CRD directory lacks (the
+ * directory's copy wins where both have one: it is the published one the tests pin).
+ */
+export function addInstalledCrds(objects: K8sObject[]) {
+  const known = crdIndex();
+  const extra = new Map<string, Schema>();
+  for (const o of objects) if (o.kind === "CustomResourceDefinition") indexCrd(extra, o as unknown as Crd);
+  for (const [k, v] of extra) if (!known.has(k)) known.set(k, v);
 }
 
 /**

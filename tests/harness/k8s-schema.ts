@@ -46,3 +46,6 @@ export async function k8sSchemaErrors(obj: K8sObject): Promise<string[]> {
     return [(e as Error).message];
   }
 }
+
+/** True where the kind is a built-in Kubernetes API (by apiVersion and kind). */
+export const isBuiltInKind = (apiVersion: string, kind: string) => isBuiltIn({ apiVersion, kind, metadata: {} });

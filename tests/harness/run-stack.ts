@@ -37,6 +37,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
+  getAliasesList(): { getUrn(): string }[];
 }
 type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
 
@@ -61,6 +62,8 @@ export interface CapturedResource {
   deleteBeforeReplace: boolean;
   dependsOn: string[];
   ignoreChanges: string[];
+  /** URNs this resource was known by before (`aliases` given as URNs). */
+  aliases: string[];
 }
 
 export interface StackRun {
@@ -107,6 +110,10 @@ function capture(req: RegisterRequest, urn: string): CapturedResource {
     deleteBeforeReplace: req.getDeletebeforereplace(),
     dependsOn: req.getDependenciesList(),
     ignoreChanges: req.getIgnorechangesList(),
+    aliases: req
+      .getAliasesList()
+      .map((a) => a.getUrn())
+      .filter(Boolean),
   };
 }
 

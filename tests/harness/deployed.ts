@@ -1,0 +1,96 @@
+/**
+ * Everything a stack deploys: the program's own Kubernetes objects, the objects of every Helm release
+ * (rendered from the pinned chart) and of every manifest it loads, each attributed to its source.
+ */
+import * as fs from "node:fs";
+import { DeployedObject, kubeVersionOf, manifestFile, parseObjects, renderRelease } from "./charts";
+import { isK8sObject, K8sObject } from "./query";
+import type { StackRun } from "./run-stack";
+
+/** Built-in kinds that live outside namespaces (the rest of the built-ins are namespaced). */
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionPolicyBinding",
+  "APIService",
+  "PriorityClass",
+  "StorageClass",
+  "CSIDriver",
+  "CSINode",
+  "VolumeAttachment",
+  "IngressClass",
+  "RuntimeClass",
+  "FlowSchema",
+  "PriorityLevelConfiguration",
+  "CertificateSigningRequest",
+]);
+
+/** Whether a kind is namespaced: built-ins by the list above, custom kinds by their CRD's scope. */
+export function namespacedKinds(objects: K8sObject[]): (o: K8sObject) => boolean {
+  const crdScope = new Map<string, string>();
+  for (const o of objects.filter((x) => x.kind === "CustomResourceDefinition")) {
+    const spec = o.spec as { group: string; names: { kind: string }; scope: string };
+    crdScope.set(`${spec.group}/${spec.names.kind}`, spec.scope);
+  }
+  return (o) => {
+    const group = o.apiVersion.includes("/") ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf("/")) : "";
+    const scope = crdScope.get(`${group}/${o.kind}`);
+    if (scope) return scope === "Namespaced";
+    // Custom kinds whose CRD the stack does not install (ClusterIssuer is cert-manager's, cluster-wide).
+    if (o.kind === "ClusterIssuer" || o.kind.startsWith("Cluster")) return false;
+    return !CLUSTER_SCOPED.has(o.kind);
+  };
+}
+
+export interface Deployed {
+  objects: DeployedObject[];
+  /** Releases helm refused to render, with helm's message (their objects are missing above). */
+  renderErrors: string[];
+}
+
+/** The objects of every release and manifest in a run, and the program's own, each with its source. */
+export function deployedObjects(run: StackRun, kubeVersion = kubeVersionOf(run)): Deployed {
+  const out: DeployedObject[] = [];
+  const renderErrors: string[] = [];
+  for (const r of run.resources) {
+    if (isK8sObject(r)) {
+      out.push({ object: r.inputs as unknown as K8sObject, source: { kind: "program", name: r.name, resource: r } });
+    } else if (r.type === "kubernetes:helm.sh/v3:Release") {
+      const namespace = String(r.inputs.namespace ?? "default");
+      let objs: K8sObject[];
+      try {
+        objs = renderRelease(r, kubeVersion);
+      } catch (e) {
+        renderErrors.push((e as Error).message);
+        continue;
+      }
+      const namespaced = namespacedKinds(objs);
+      for (const object of objs) {
+        // Helm installs a namespaced object without a namespace into the release's namespace.
+        if (namespaced(object) && !object.metadata?.namespace)
+          object.metadata = { ...(object.metadata ?? {}), namespace };
+        out.push({ object, source: { kind: "release", name: String(r.inputs.name), resource: r } });
+      }
+    } else if (r.type === "kubernetes:yaml/v2:ConfigFile") {
+      const file = manifestFile(String(r.inputs.file));
+      for (const object of parseObjects(fs.readFileSync(file, "utf8")))
+        out.push({ object, source: { kind: "manifest", name: file.split("/").pop()!, resource: r } });
+    }
+  }
+  return { objects: out, renderErrors };
+}
+
+/** `release kong: Deployment dp-gateway/kong-kong`, the way every chart check names an object. */
+export const describe = (d: DeployedObject) =>
+  `${d.source.kind === "program" ? "program" : `${d.source.kind} ${d.source.name}`}: ${d.object.kind} ${
+    d.object.metadata?.namespace ? `${d.object.metadata.namespace}/` : ""
+  }${d.object.metadata?.name ?? "(unnamed)"}`;
