@@ -58,7 +58,7 @@ install_go_tool() { # name version package
 build_in_wrapper() { # name version module packages ldflags replaces [built-name:final-name]
   local name="$1" version="$2" module="$3" packages="$4" ldflags="$5" replaces="$6" rename="${7:-}" dir tmp
   dir="$cache/$name-$version"
-  if [ ! -x "$dir/bin/.complete" ]; then
+  if [ ! -f "$dir/bin/.complete" ]; then
     log "$name $version: building $packages from the Go module proxy (cold: many minutes on 2 cores)"
     tmp="$(mktemp -d "$cache/.$name-XXXXXX")"
     mkdir -p "$tmp/src" "$tmp/bin"
