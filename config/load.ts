@@ -22,6 +22,7 @@ import {
   observabilitySchema,
   httpFileSchema,
   imagesSchema,
+  mirrorSchema,
   ServiceOverride,
   AwsConfig,
   AzureConfig,
@@ -57,6 +58,8 @@ export interface PlatformConfig {
   storageReclaimPolicy: "Retain" | "Delete";
   datastores: DatastoresConfig;
   images: z.infer<typeof imagesSchema>;
+  /** The customer's chart and image mirrors; undefined pulls from the upstream hosts. */
+  mirror?: z.infer<typeof mirrorSchema>;
   /** Effective settings of every enabled service (catalog defaults merged with overrides). */
   services: Partial<Record<ServiceName, ServiceSettings>>;
   /** Email trigger mailbox; the password is a Pulumi secret. */
@@ -269,6 +272,7 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     gcp: gcp && { ...gcp, deletionProtection: gcp.deletionProtection ?? environment !== "dev" },
     datastores,
     images: images as z.infer<typeof imagesSchema>,
+    mirror: values.mirror as z.infer<typeof mirrorSchema> | undefined,
     services,
     email: email && { ...email, password: pulumi.secret(raw[fullKey("emailPassword")]) },
     gateway: gateway as GatewayConfig,

@@ -315,6 +315,33 @@ export const serviceOverrideSchema = z.strictObject({
 });
 export type ServiceOverride = z.infer<typeof serviceOverrideSchema>;
 
+/** A customer's own chart and image mirrors (regulated customers: nothing from public hosts). */
+export const mirrorSchema = z.strictObject({
+  /** A Helm repository (`https://`), an OCI registry (`oci://`), or an absolute directory of chart archives. */
+  charts: z
+    .string()
+    .refine((s) => !s.startsWith("file://"), {
+      message:
+        "file:// is not supported by the provider's Helm releases: give a local mirror as an absolute directory of <chart>-<version>.tgz archives (/srv/charts), or serve it over https:// or oci://",
+    })
+    .refine((s) => s.startsWith("file://") || /^(https?|oci):\/\/[^/\s]+/.test(s) || s.startsWith("/"), {
+      message: "expected https://<repository>, oci://<registry>/<path> or an absolute directory such as /srv/charts",
+    })
+    .optional(),
+  /** Registry host and path images are pulled through, e.g. registry.corp.example/mirror (no scheme). */
+  registry: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/, {
+      message: "expected a registry host with an optional path and no scheme, such as registry.corp.example/mirror",
+    })
+    .optional(),
+  /** Where operator release manifests are, when `charts` is an OCI registry (a directory or an https:// URL). */
+  manifests: z
+    .string()
+    .regex(/^(https?:\/\/[^/\s]+|\/)/, { message: "expected an https:// URL or an absolute directory" })
+    .optional(),
+});
+
 export const imagesSchema = z.strictObject({
   /** Registry and path prefix of the platform's images: `<registry>/<service>:<tag>`. */
   registry: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, {
@@ -541,6 +568,12 @@ export const KEYS = {
     default: "(required)",
     doc: "Images of the platform's services: `registry` (e.g. `ghcr.io/acme/platform`), `tag`, `pullSecrets` (Secret names in the services namespace).",
     required: true,
+  },
+  mirror: {
+    schema: mirrorSchema,
+    json: true,
+    default: "none (upstream repositories and registries)",
+    doc: "A regulated customer's own mirrors: `charts` (every chart from an `https://` Helm repository, an `oci://` registry, or an absolute directory of `<chart>-<version>.tgz`; never `file://`) and `registry` (every image pulled as `<registry>/<upstream path without its host>`).",
   },
   services: {
     schema: z.partialRecord(z.enum(SERVICE_NAMES), serviceOverrideSchema),

@@ -98,14 +98,28 @@ export class EksCluster extends pulumi.ComponentResource {
     );
     const autoscaling = createAutoscaling(
       name,
-      { clusterName, region: a.region, oidc: controlPlane.oidc, expander: a.autoscalerExpander, provider: kubernetes },
+      {
+        clusterName,
+        region: a.region,
+        oidc: controlPlane.oidc,
+        expander: a.autoscalerExpander,
+        provider: kubernetes,
+        mirror: config.mirror,
+      },
       o,
     );
     // LoadBalancer Services depend on this controller (seam: clusterAddons), so destroy deletes them,
     // and their NLBs, while it still runs.
     const lbController = createLoadBalancerController(
       name,
-      { clusterName, region: a.region, vpcId: network.vpc.id, oidc: controlPlane.oidc, provider: kubernetes },
+      {
+        clusterName,
+        region: a.region,
+        vpcId: network.vpc.id,
+        oidc: controlPlane.oidc,
+        provider: kubernetes,
+        mirror: config.mirror,
+      },
       o,
     );
     const storageClass = createStorageClass(config, controlPlane.key.arn, { parent: self, provider: kubernetes });

@@ -2,26 +2,62 @@
  * Offline render: `npm run render -- <stack file> [out dir]`.
  * Runs the program under the test mocks (no CLI, no cloud, no cluster) and writes every Kubernetes
  * object the stack declares as YAML, one file per namespace (`_cluster.yaml` for cluster-scoped
- * objects), plus `summary.txt` with counts by kind and namespace. Secret values are masked.
+ * objects); the objects of each Helm release and manifest, rendered from the pinned charts, into
+ * `charts/<release>.yaml`; and `summary.txt` with counts. Every Secret value is masked (its keys kept,
+ * so the output can still be applied), and objects Pulumi names at deploy time get a stable
+ * placeholder name.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
+import { chartsUnavailable, DeployedObject } from "../tests/harness/charts";
+import { deployedObjects } from "../tests/harness/deployed";
 import { isK8sObject, K8sObject } from "../tests/harness/query";
 import { CapturedResource, runStack, StackRun } from "../tests/harness/run-stack";
 import { readStackFile } from "../tests/harness/stack-file";
 
 export const MASK = "<secret>";
 
-/** Replaces every secret path of a captured resource's inputs with a mask. */
+/** The name an object Pulumi auto-names (no `metadata.name`) gets in the render, stable across runs. */
+export const placeholderName = (resourceName: string) => `${resourceName}-autonamed`;
+
+/** Every value of a Secret's `data` and `stringData` masked, its keys kept (the output stays applicable). */
+function maskSecretValues(obj: Record<string, unknown>) {
+  if (obj.kind !== "Secret") return;
+  for (const field of ["data", "stringData"]) {
+    const map = obj[field];
+    if (map !== null && typeof map === "object")
+      obj[field] = Object.fromEntries(Object.keys(map as object).map((k) => [k, MASK]));
+  }
+}
+
+/**
+ * A captured resource's object as the render writes it: every secret path masked (a Secret's values
+ * one by one, keeping its keys), and a placeholder name where Pulumi would pick one at deploy time.
+ */
 export function masked(r: CapturedResource): K8sObject {
   const copy = structuredClone(r.inputs) as Record<string, unknown>;
   for (const p of r.secretPaths) {
     const parts = p.match(/[^.[\]]+/g) ?? [];
     let node: Record<string, unknown> = copy;
     for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
-    node[parts[parts.length - 1]] = MASK;
+    const last = parts[parts.length - 1];
+    const value = node[last];
+    node[last] =
+      copy.kind === "Secret" && parts.length === 1 && value !== null && typeof value === "object"
+        ? Object.fromEntries(Object.keys(value).map((k) => [k, MASK]))
+        : MASK;
   }
+  maskSecretValues(copy);
+  const metadata = (copy.metadata ?? {}) as Record<string, unknown>;
+  if (!metadata.name && !metadata.generateName) copy.metadata = { ...metadata, name: placeholderName(r.name) };
+  return copy as K8sObject;
+}
+
+/** A chart's or manifest's object as the render writes it: Secret values masked. */
+export function maskedChartObject(o: K8sObject): K8sObject {
+  const copy = structuredClone(o) as Record<string, unknown>;
+  maskSecretValues(copy);
   return copy as K8sObject;
 }
 
@@ -30,7 +66,10 @@ export interface RenderResult {
   summary: string;
 }
 
-export function renderRun(run: StackRun, outDir: string): RenderResult {
+/** The chart objects to render, or why there are none (no chart directory or no helm here). */
+export type ChartObjects = { objects: DeployedObject[]; renderErrors: string[] } | { unavailable: string };
+
+export function renderRun(run: StackRun, outDir: string, charts?: ChartObjects): RenderResult {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const byFile = new Map<string, K8sObject[]>();
@@ -47,12 +86,32 @@ export function renderRun(run: StackRun, outDir: string): RenderResult {
     fs.writeFileSync(path.join(outDir, file), text);
     files.push(file);
   }
-  const summary = summarize(run, byFile);
+  const bySource = new Map<string, K8sObject[]>();
+  if (charts && "objects" in charts) {
+    fs.mkdirSync(path.join(outDir, "charts"), { recursive: true });
+    for (const d of charts.objects.filter((x) => x.source.kind !== "program")) {
+      const file = `charts/${d.source.name.replace(/\.ya?ml$/, "")}.yaml`;
+      bySource.set(file, [...(bySource.get(file) ?? []), maskedChartObject(d.object)]);
+    }
+    for (const [file, objs] of [...bySource].sort(([a], [b]) => a.localeCompare(b))) {
+      fs.writeFileSync(
+        path.join(outDir, file),
+        objs.map((o) => YAML.stringify(o, { sortMapEntries: false })).join("---\n"),
+      );
+      files.push(file);
+    }
+  }
+  const summary = summarize(run, byFile, bySource, charts);
   fs.writeFileSync(path.join(outDir, "summary.txt"), summary);
   return { files: [...files, "summary.txt"], summary };
 }
 
-function summarize(run: StackRun, byFile: Map<string, K8sObject[]>): string {
+function summarize(
+  run: StackRun,
+  byFile: Map<string, K8sObject[]>,
+  bySource: Map<string, K8sObject[]>,
+  charts?: ChartObjects,
+): string {
   const all = [...byFile.values()].flat();
   const count = (key: (o: K8sObject) => string) => {
     const m = new Map<string, number>();
@@ -60,12 +119,23 @@ function summarize(run: StackRun, byFile: Map<string, K8sObject[]>): string {
     return [...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `  ${k.padEnd(40)} ${n}`);
   };
   const other = run.resources.filter((r) => r.custom && !isK8sObject(r));
+  const chartLines =
+    charts === undefined
+      ? []
+      : "unavailable" in charts
+        ? [`Chart and manifest objects: not rendered (${charts.unavailable})`]
+        : [
+            `Chart and manifest objects: ${[...bySource.values()].flat().length} (in charts/)`,
+            ...[...bySource].map(([file, objs]) => `  ${file.padEnd(40)} ${objs.length}`),
+            ...charts.renderErrors.map((e) => `  render error: ${e}`),
+          ];
   return [
-    `Kubernetes objects: ${all.length}`,
+    `Program objects: ${all.length}`,
     "By kind:",
     ...count((o) => o.kind),
     "By namespace:",
     ...count((o) => o.metadata?.namespace ?? "(cluster-scoped)"),
+    ...chartLines,
     `Other resources (cloud, providers, Helm releases): ${other.length}`,
     ...countTypes(other),
     "",
@@ -90,7 +160,8 @@ async function main() {
     .replace(/\.ya?ml$/, "");
   const outDir = path.resolve(outArg ?? path.join("render", stackName));
   const run = await runStack(readStackFile(stackFile), { stackName });
-  const { files, summary } = renderRun(run, outDir);
+  const unavailable = chartsUnavailable();
+  const { files, summary } = renderRun(run, outDir, unavailable ? { unavailable } : deployedObjects(run));
   console.log(`Rendered ${stackFile} into ${outDir} (${files.length} files)\n${summary}`);
 }
 

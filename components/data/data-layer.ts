@@ -72,6 +72,7 @@ export class DataLayer extends pulumi.ComponentResource {
       `${name}-operators`,
       {
         provider,
+        mirror: config.mirror,
         customer: config.customer,
         namespace: namespaces.operators,
         // The pods they manage, and (KEDA) Prometheus for custom metrics.
@@ -85,6 +86,7 @@ export class DataLayer extends pulumi.ComponentResource {
       `${name}-objects`,
       {
         provider,
+        mirror: config.mirror,
         customer: config.customer,
         namespace: ns,
         storageClass,
@@ -102,6 +104,7 @@ export class DataLayer extends pulumi.ComponentResource {
       `${name}-postgres`,
       {
         provider,
+        mirror: config.mirror,
         customer: config.customer,
         namespace: ns,
         storageClass,
@@ -117,6 +120,7 @@ export class DataLayer extends pulumi.ComponentResource {
       `${name}-redis`,
       {
         provider,
+        mirror: config.mirror,
         customer: config.customer,
         namespace: ns,
         storageClass,
@@ -131,6 +135,7 @@ export class DataLayer extends pulumi.ComponentResource {
       `${name}-mongodb`,
       {
         provider,
+        mirror: config.mirror,
         customer: config.customer,
         namespace: ns,
         storageClass,
@@ -145,6 +150,7 @@ export class DataLayer extends pulumi.ComponentResource {
       `${name}-rabbitmq`,
       {
         provider,
+        mirror: config.mirror,
         customer: config.customer,
         namespace: ns,
         storageClass,
@@ -158,6 +164,7 @@ export class DataLayer extends pulumi.ComponentResource {
       `${name}-elasticsearch`,
       {
         provider,
+        mirror: config.mirror,
         customer: config.customer,
         namespace: namespaces.logging,
         storageClass,

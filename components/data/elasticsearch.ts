@@ -4,6 +4,7 @@
  * only, never exposed. Users for the log shipper and for readers come from file-realm Secrets with
  * generated passwords; a one-off Job installs the pipeline-log lifecycle policy and index template.
  */
+import { image, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -17,6 +18,8 @@ import { ELASTICSEARCH_VERSION, IMAGES } from "../../lib/versions";
 export interface ElasticsearchArgs {
   provider: k8s.Provider;
   customer: string;
+  /** The customer's chart and image mirror (config `mirror`); upstream registries without it. */
+  mirror?: Mirror;
   namespace: pulumi.Output<string>;
   storageClass: pulumi.Input<string>;
   settings: DatastoresConfig["elasticsearch"];
@@ -120,6 +123,10 @@ export class Elasticsearch extends pulumi.ComponentResource {
         metadata: { name: ES_NAME, namespace: args.namespace, labels },
         spec: {
           version: ELASTICSEARCH_VERSION,
+          // ECK derives the image from the version; through a mirror it must be named.
+          ...(args.mirror?.registry
+            ? { image: image(`docker.elastic.co/elasticsearch/elasticsearch:${ELASTICSEARCH_VERSION}`, args.mirror) }
+            : {}),
           // ClusterIP only; TLS stays on with ECK's self-signed certificates (the default).
           http: { service: { spec: { type: "ClusterIP" } } },
           auth: {
@@ -235,7 +242,7 @@ export class Elasticsearch extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "install",
-                  image: IMAGES.curl,
+                  image: image(IMAGES.curl, args.mirror),
                   command: ["/bin/sh", "-c", script],
                   env: [
                     { name: "ES_HOST", value: host },

@@ -4,6 +4,7 @@
  * always on; the platform gets its own user and database; Percona Backup for MongoDB writes scheduled
  * backups to object storage with a retention count.
  */
+import { image, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -26,6 +27,8 @@ export interface MongoBackupTarget {
 export interface MongoDbArgs {
   provider: k8s.Provider;
   customer: string;
+  /** The customer's chart and image mirror (config `mirror`); upstream registries without it. */
+  mirror?: Mirror;
   namespace: pulumi.Output<string>;
   storageClass: pulumi.Input<string>;
   settings: DatastoresConfig["mongodb"];
@@ -77,7 +80,7 @@ export class MongoDb extends pulumi.ComponentResource {
         metadata: { name: MONGODB_NAME, namespace: args.namespace, labels },
         spec: {
           crVersion: PSMDB_CR_VERSION,
-          image: IMAGES.mongodb,
+          image: image(IMAGES.mongodb, args.mirror),
           // The operator generates the system users (cluster admin, backup...) into this Secret.
           secrets: { users: "mongodb-system-users" },
           sharding: { enabled: false },
@@ -102,7 +105,7 @@ export class MongoDb extends pulumi.ComponentResource {
               sidecars: [
                 {
                   name: "metrics",
-                  image: IMAGES.mongodbExporter,
+                  image: image(IMAGES.mongodbExporter, args.mirror),
                   args: [
                     "--discovering-mode",
                     "--compatible-mode",
@@ -130,7 +133,7 @@ export class MongoDb extends pulumi.ComponentResource {
           ],
           backup: {
             enabled: true,
-            image: IMAGES.mongodbBackup,
+            image: image(IMAGES.mongodbBackup, args.mirror),
             storages: {
               [storageName]:
                 args.backup.type === "azure"

@@ -5,6 +5,7 @@
  *   community edition is unmaintained (no new images since Oct 2025): see the README warning.
  * - `cloud`: the cloud's own bucket from the seam; services reach it through workload identity.
  */
+import { image, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -30,6 +31,8 @@ export function minioParity(m: DatastoresConfig["objectStorage"]["minio"]): numb
 export interface ObjectStorageArgs {
   provider: k8s.Provider;
   customer: string;
+  /** The customer's chart and image mirror (config `mirror`); upstream registries without it. */
+  mirror?: Mirror;
   namespace: pulumi.Output<string>;
   storageClass: pulumi.Input<string>;
   settings: DatastoresConfig["objectStorage"];
@@ -122,7 +125,7 @@ export MINIO_STORAGE_CLASS_STANDARD="EC:${minioParity(m)}"
         kind: "Tenant",
         metadata: { name: TENANT_NAME, namespace: args.namespace, labels },
         spec: {
-          image: IMAGES.minio,
+          image: image(IMAGES.minio, args.mirror),
           configuration: { name: configuration.metadata.name },
           users: [{ name: appUser.metadata.name }],
           buckets: [s.bucket, ...(args.extraBuckets ?? [])].map((b) => ({ name: b })),

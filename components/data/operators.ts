@@ -8,6 +8,7 @@
  * mocks. Releases install their charts' CRDs first and wait until the operator is ready, so custom
  * resources that `dependsOn` a release are applied only after their CRDs exist.
  */
+import { manifestSource, Mirror, mirrorManifestObject } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,6 +20,8 @@ import { CHARTS, ChartPin, MANIFESTS } from "../../lib/versions";
 export interface OperatorsArgs {
   provider: k8s.Provider;
   customer: string;
+  /** The customer's chart and image mirror (config `mirror`); upstream registries without it. */
+  mirror?: Mirror;
   /** The operators namespace. */
   namespace: pulumi.Output<string>;
   /** Namespaces whose pods the operators manage (they reach them for status and admin). */
@@ -78,6 +81,7 @@ export class Operators extends pulumi.ComponentResource {
           cleanupOnFail: true,
           timeout: 600,
           values,
+          mirror: args.mirror,
         },
         { ...o, ...extra },
       );
@@ -128,11 +132,19 @@ export class Operators extends pulumi.ComponentResource {
     // The manifest creates its own `rabbitmq-system` namespace for the operator and cluster-wide
     // CRDs/RBAC. Fetched by the provider at deploy time (never in tests). Unlike the Helm releases,
     // a first preview before the cluster exists may not be able to expand it (see docs/architecture.md).
+    const mirror = args.mirror;
     this.rabbitmq = new k8s.yaml.v2.ConfigFile(
       `${name}-rabbitmq-operator`,
-      { file: MANIFESTS.rabbitmqOperator },
-      // Its webhooks' certificates are cert-manager Certificates and an Issuer.
-      { ...o, dependsOn: [this.certManager] },
+      { file: manifestSource(MANIFESTS.rabbitmqOperator, mirror) },
+      {
+        ...o,
+        // Its webhooks' certificates are cert-manager Certificates and an Issuer.
+        dependsOn: [this.certManager],
+        // Through a mirror, the operator's own image too.
+        ...(mirror?.registry
+          ? { transforms: [({ props, opts }) => ({ props: mirrorManifestObject(props, mirror), opts })] }
+          : {}),
+      },
     );
     if (args.minio ?? true) {
       this.minio = release("minio-operator", CHARTS.minioOperator, {

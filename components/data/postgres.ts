@@ -4,6 +4,7 @@
  * is acknowledged. Separate databases and owner roles per consumer, passwords from @pulumi/random
  * in Kubernetes Secrets, scheduled base backups plus continuous WAL archiving to object storage.
  */
+import { image, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -41,6 +42,8 @@ export type BackupTarget =
 export interface PostgresArgs {
   provider: k8s.Provider;
   customer: string;
+  /** The customer's chart and image mirror (config `mirror`); upstream registries without it. */
+  mirror?: Mirror;
   namespace: pulumi.Output<string>;
   storageClass: pulumi.Input<string>;
   settings: DatastoresConfig["postgres"];
@@ -101,7 +104,7 @@ export class Postgres extends pulumi.ComponentResource {
         metadata: { name: CLUSTER_NAME, namespace: args.namespace, labels },
         spec: {
           instances: s.instances,
-          imageName: IMAGES.postgres,
+          imageName: image(IMAGES.postgres, args.mirror),
           primaryUpdateStrategy: "unsupervised",
           // One instance per zone: a zonal disk pins an instance to its zone, so two in one zone
           // would both go with it.

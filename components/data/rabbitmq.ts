@@ -5,6 +5,7 @@
  * management UI stays on a ClusterIP Service. The platform's user and its generated password come
  * from a definitions file in a Secret (a salted SHA-256 hash, never the password in the CR).
  */
+import { image, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -18,6 +19,8 @@ import { IMAGES } from "../../lib/versions";
 export interface RabbitMqArgs {
   provider: k8s.Provider;
   customer: string;
+  /** The customer's chart and image mirror (config `mirror`); upstream registries without it. */
+  mirror?: Mirror;
   namespace: pulumi.Output<string>;
   storageClass: pulumi.Input<string>;
   settings: DatastoresConfig["rabbitmq"];
@@ -113,7 +116,7 @@ export class RabbitMq extends pulumi.ComponentResource {
         metadata: { name: RABBITMQ_NAME, namespace: args.namespace, labels },
         spec: {
           replicas: s.replicas,
-          image: IMAGES.rabbitmq,
+          image: image(IMAGES.rabbitmq, args.mirror),
           resources: { requests: { cpu: s.cpu, memory: s.memory }, limits: { cpu: s.cpu, memory: s.memory } },
           persistence: { storageClassName: args.storageClass, storage: s.storageSize },
           rabbitmq: { additionalConfig: RABBITMQ_CONFIG },

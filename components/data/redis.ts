@@ -4,6 +4,7 @@
  * zone anti-affinity). Auth on, PDBs through the operator, restricted security contexts.
  * Image licence: BSD-3-Clause (Redis 7.0; see versions.ts).
  */
+import { image, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -17,6 +18,8 @@ import { IMAGES } from "../../lib/versions";
 export interface RedisArgs {
   provider: k8s.Provider;
   customer: string;
+  /** The customer's chart and image mirror (config `mirror`); upstream registries without it. */
+  mirror?: Mirror;
   namespace: pulumi.Output<string>;
   storageClass: pulumi.Input<string>;
   settings: DatastoresConfig["redis"];
@@ -27,11 +30,11 @@ export interface RedisArgs {
 
 export const REPLICATION_NAME = "redis";
 /** Metrics for Prometheus on both the Redis and the Sentinel pods. */
-const EXPORTER = {
+const exporter = (mirror?: Mirror) => ({
   enabled: true,
-  image: IMAGES.redisExporter,
+  image: image(IMAGES.redisExporter, mirror),
   resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-};
+});
 export const SENTINEL_NAME = "redis-sentinel";
 /** The label the operator puts on the pods of a RedisReplication/RedisSentinel (`app: <name>`). */
 export const podLabels = (crName: string) => ({ app: crName });
@@ -72,7 +75,12 @@ export class Redis extends pulumi.ComponentResource {
         metadata: { name: REPLICATION_NAME, namespace: args.namespace, labels },
         spec: {
           clusterSize: s.replicas,
-          kubernetesConfig: { image: IMAGES.redis, imagePullPolicy: "IfNotPresent", resources, redisSecret },
+          kubernetesConfig: {
+            image: image(IMAGES.redis, args.mirror),
+            imagePullPolicy: "IfNotPresent",
+            resources,
+            redisSecret,
+          },
           storage: {
             volumeClaimTemplate: {
               spec: {
@@ -82,7 +90,7 @@ export class Redis extends pulumi.ComponentResource {
               },
             },
           },
-          redisExporter: EXPORTER,
+          redisExporter: exporter(args.mirror),
           affinity: zoneAntiAffinity(podLabels(REPLICATION_NAME)),
           ...pod,
         },
@@ -99,12 +107,12 @@ export class Redis extends pulumi.ComponentResource {
         spec: {
           clusterSize: s.sentinels,
           kubernetesConfig: {
-            image: IMAGES.redisSentinel,
+            image: image(IMAGES.redisSentinel, args.mirror),
             imagePullPolicy: "IfNotPresent",
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
             redisSecret,
           },
-          redisExporter: EXPORTER,
+          redisExporter: exporter(args.mirror),
           redisSentinelConfig: {
             redisReplicationName: REPLICATION_NAME,
             masterGroupName: MASTER_GROUP,

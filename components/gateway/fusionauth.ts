@@ -6,6 +6,7 @@
  * admin user. The kickstart file holds no secret: it reads them from environment variables that come
  * from a Secret (`#{ENV.*}`), because the chart ships kickstart files in a ConfigMap.
  */
+import { image, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
@@ -23,6 +24,8 @@ import { identityHost, routeOf } from "./hosts";
 export interface FusionAuthArgs {
   provider: k8s.Provider;
   customer: string;
+  /** The customer's chart and image mirror (config `mirror`); upstream registries without it. */
+  mirror?: Mirror;
   namespace: pulumi.Output<string>;
   gateway: GatewayConfig;
   postgres: Connection;
@@ -168,6 +171,7 @@ export class FusionAuth extends pulumi.ComponentResource {
       {
         name: "fusionauth",
         pin: CHARTS.fusionauth,
+        mirror: args.mirror,
         namespace: args.namespace,
         cleanupOnFail: true,
         timeout: 900,
@@ -194,7 +198,7 @@ export class FusionAuth extends pulumi.ComponentResource {
           extraInitContainers: [
             {
               name: "wait-for-database",
-              image: IMAGES.busybox,
+              image: image(IMAGES.busybox, args.mirror),
               command: [
                 "/bin/sh",
                 "-c",

@@ -48,6 +48,7 @@ export class GatewayLayer extends pulumi.ComponentResource {
       `${name}-kong`,
       {
         provider,
+        mirror: config.mirror,
         customer: config.customer,
         namespace: namespaces.gateway,
         gateway: g,
@@ -62,6 +63,7 @@ export class GatewayLayer extends pulumi.ComponentResource {
       `${name}-fusionauth`,
       {
         provider,
+        mirror: config.mirror,
         customer: config.customer,
         namespace: namespaces.identity,
         gateway: g,

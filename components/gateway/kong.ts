@@ -4,6 +4,7 @@
  * around upgrades, before the proxy starts. The Admin API has no Service at all (the controller talks
  * to it inside the pod); the proxy sits behind the cloud's load balancer.
  */
+import { imageValue, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,6 +18,8 @@ import { CHARTS, IMAGES } from "../../lib/versions";
 export interface KongArgs {
   provider: k8s.Provider;
   customer: string;
+  /** The customer's chart and image mirror (config `mirror`); upstream registries without it. */
+  mirror?: Mirror;
   namespace: pulumi.Output<string>;
   gateway: GatewayConfig;
   /** The data layer's connection to Kong's database. */
@@ -56,11 +59,12 @@ export class Kong extends pulumi.ComponentResource {
       {
         name: "kong",
         pin: CHARTS.kong,
+        mirror: args.mirror,
         namespace: args.namespace,
         cleanupOnFail: true,
         timeout: 900,
         values: {
-          image: IMAGES.kong,
+          image: imageValue(IMAGES.kong, args.mirror),
           env: {
             database: "postgres",
             pg_host: args.postgres.host,

@@ -2,6 +2,7 @@
  * Elasticsearch has no Prometheus endpoint of its own: the community exporter reads cluster health
  * and index stats as the read-only pipeline-log user, over TLS with ECK's CA.
  */
+import { image, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ES_NAME } from "../data/elasticsearch";
@@ -13,7 +14,7 @@ export const ES_EXPORTER_LABELS = { "app.kubernetes.io/name": "elasticsearch-exp
 
 export function createElasticsearchExporter(
   name: string,
-  args: { customer: string; namespace: pulumi.Output<string>; readerSecret: pulumi.Input<string> },
+  args: { customer: string; namespace: pulumi.Output<string>; readerSecret: pulumi.Input<string>; mirror?: Mirror },
   opts: pulumi.CustomResourceOptions,
 ) {
   const labels = {
@@ -34,7 +35,7 @@ export function createElasticsearchExporter(
             containers: [
               {
                 name: "exporter",
-                image: IMAGES.elasticsearchExporter,
+                image: image(IMAGES.elasticsearchExporter, args.mirror),
                 args: [
                   `--es.uri=https://${ES_NAME}-es-http:9200`,
                   "--es.ca=/ca/ca.crt",

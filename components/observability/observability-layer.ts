@@ -5,6 +5,7 @@
  * namespace's logs to Elasticsearch. Platform logs go to Datadog, pipeline logs to Elasticsearch, and
  * neither goes to both.
  */
+import { image } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
@@ -97,6 +98,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
       {
         name: "monitoring",
         pin: CHARTS.kubePrometheusStack,
+        mirror: config.mirror,
         namespace: namespaces.observability,
         timeout: 900,
         values: {
@@ -197,7 +199,12 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
     }
     createElasticsearchExporter(
       `${name}-es-exporter`,
-      { customer: config.customer, namespace: namespaces.logging, readerSecret: data.elasticsearch.reader.secretName },
+      {
+        customer: config.customer,
+        namespace: namespaces.logging,
+        readerSecret: data.elasticsearch.reader.secretName,
+        mirror: config.mirror,
+      },
       o,
     );
 
@@ -265,6 +272,10 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
         spec: {
           type: "filebeat",
           version: ELASTICSEARCH_VERSION,
+          // ECK derives the image from the version; through a mirror it must be named.
+          ...(config.mirror?.registry
+            ? { image: image(`docker.elastic.co/beats/filebeat:${ELASTICSEARCH_VERSION}`, config.mirror) }
+            : {}),
           elasticsearchRef: { name: ES_NAME, namespace: namespaces.logging },
           config: pulumi.all([pipelinesNs]).apply(([pipelines]) => ({
             "filebeat.inputs": [
@@ -351,6 +362,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
       {
         name: "datadog-operator",
         pin: CHARTS.datadogOperator,
+        mirror: config.mirror,
         namespace: ns,
         values: { replicaCount: 2 },
       },
@@ -375,6 +387,8 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
         spec: {
           global: {
             clusterName: config.observability.datadog.clusterName ?? config.customer,
+            // The agents' images through the customer's mirror (the operator's `global.registry`).
+            ...(config.mirror?.registry ? { registry: config.mirror.registry } : {}),
             site: config.observability.datadog.site,
             credentials: {
               apiSecret: { secretName: secret.metadata.name, keyName: "api-key" },

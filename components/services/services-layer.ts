@@ -272,6 +272,7 @@ export class ServicesLayer extends pulumi.ComponentResource {
       {
         name: "keda",
         pin: CHARTS.keda,
+        mirror: config.mirror,
         namespace: namespaces.operators,
         values: { operator: { replicaCount: 2 }, metricsServer: { replicaCount: 2 } },
       },

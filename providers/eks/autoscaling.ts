@@ -3,6 +3,7 @@
  * groups, auto-discovery by tag, balance-similar-node-groups (the per-AZ groups grow together), the
  * expander from config; and metrics-server, which EKS does not ship and HPAs need.
  */
+import type { Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
@@ -48,7 +49,7 @@ export function autoscalerPolicy(clusterName: string) {
 
 export function createAutoscaling(
   name: string,
-  args: { clusterName: string; region: string; oidc: Oidc; expander: string; provider: k8s.Provider },
+  args: { clusterName: string; region: string; oidc: Oidc; expander: string; provider: k8s.Provider; mirror?: Mirror },
   opts: pulumi.CustomResourceOptions,
 ) {
   const role = irsaRole(
@@ -67,6 +68,7 @@ export function createAutoscaling(
     {
       name: "cluster-autoscaler",
       pin: CHARTS.clusterAutoscaler,
+      mirror: args.mirror,
       namespace: "kube-system",
       values: {
         cloudProvider: "aws",
@@ -94,6 +96,7 @@ export function createAutoscaling(
     {
       name: "metrics-server",
       pin: CHARTS.metricsServer,
+      mirror: args.mirror,
       namespace: "kube-system",
       values: {
         replicas: 2,

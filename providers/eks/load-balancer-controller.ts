@@ -4,6 +4,7 @@
  * but create, change and delete only load balancers, target groups and security groups it tagged as
  * this cluster's (`elbv2.k8s.aws/cluster`).
  */
+import type { Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
@@ -124,7 +125,14 @@ export function loadBalancerControllerPolicy() {
 
 export function createLoadBalancerController(
   name: string,
-  args: { clusterName: string; region: string; vpcId: pulumi.Input<string>; oidc: Oidc; provider: k8s.Provider },
+  args: {
+    clusterName: string;
+    region: string;
+    vpcId: pulumi.Input<string>;
+    oidc: Oidc;
+    provider: k8s.Provider;
+    mirror?: Mirror;
+  },
   opts: pulumi.CustomResourceOptions,
 ) {
   const role = irsaRole(
@@ -142,6 +150,7 @@ export function createLoadBalancerController(
     {
       name: "aws-load-balancer-controller",
       pin: CHARTS.awsLoadBalancerController,
+      mirror: args.mirror,
       namespace: "kube-system",
       values: {
         clusterName: args.clusterName,

@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
+import { manifestFileName } from "../../lib/mirror";
 import { CHARTS, ChartPin, MANIFESTS } from "../../lib/versions";
 import toolVersions from "../../lib/tool-versions.json";
 import type { K8sObject } from "./query";
@@ -59,12 +60,14 @@ export function chartArchive(pin: { chart: string; version: string }): string {
   return file;
 }
 
-/** The local copy of a manifest the program loads by URL (`MANIFESTS` in lib/versions.ts). */
-export function manifestFile(url: string): string {
-  const version = url.match(/\/download\/(v[0-9.]+)\//)?.[1];
-  const file = path.join(chartsDir(), "manifests", `rabbitmq-cluster-operator-${version}.yml`);
-  if (url !== MANIFESTS.rabbitmqOperator || !fs.existsSync(file))
-    throw new Error(`manifest ${url} has no offline copy in ${path.join(chartsDir(), "manifests")}`);
+/**
+ * The local copy of a manifest the program loads: by its upstream URL (`MANIFESTS` in
+ * lib/versions.ts), or by its name on a mirror (a path or URL ending in that name).
+ */
+export function manifestFile(location: string): string {
+  const name = location === MANIFESTS.rabbitmqOperator ? manifestFileName(location) : path.basename(location);
+  const file = path.join(chartsDir(), "manifests", name);
+  if (!fs.existsSync(file)) throw new Error(`manifest ${location} has no offline copy in ${path.dirname(file)}`);
   return file;
 }
 
@@ -84,7 +87,13 @@ export interface DeployedObject {
 
 /** The pin a captured release was made from (chart and version), found among CHARTS. */
 export function pinOf(r: CapturedResource): ChartPin {
-  const pin = Object.values(CHARTS).find((p) => p.chart === r.inputs.chart && p.version === r.inputs.version);
+  // The chart as the pin names it, or through a mirror: `oci://…/<chart>` or `<dir>/<chart>-<version>.tgz`.
+  const chart = String(r.inputs.chart);
+  const pin = Object.values(CHARTS).find(
+    (p) =>
+      p.version === r.inputs.version &&
+      (chart === p.chart || chart.endsWith(`/${p.chart}`) || path.basename(chart) === `${p.chart}-${p.version}.tgz`),
+  );
   if (!pin)
     throw new Error(`release ${r.name}: chart ${r.inputs.chart} ${r.inputs.version} is not pinned in lib/versions.ts`);
   return pin;

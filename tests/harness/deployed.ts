@@ -4,7 +4,15 @@
  */
 import * as fs from "node:fs";
 import { DeployedObject, kubeVersionOf, manifestFile, parseObjects, renderRelease } from "./charts";
+import { Mirror, mirrorManifestObject } from "../../lib/mirror";
 import { isK8sObject, K8sObject } from "./query";
+
+const manifests = new Map<string, K8sObject[]>();
+/** A manifest's objects, parsed once per process (fresh copies each time: callers may change them). */
+function manifestObjects(file: string): K8sObject[] {
+  if (!manifests.has(file)) manifests.set(file, parseObjects(fs.readFileSync(file, "utf8")));
+  return structuredClone(manifests.get(file)!);
+}
 import type { StackRun } from "./run-stack";
 
 /** Built-in kinds that live outside namespaces (the rest of the built-ins are namespaced). */
@@ -58,7 +66,11 @@ export interface Deployed {
 }
 
 /** The objects of every release and manifest in a run, and the program's own, each with its source. */
-export function deployedObjects(run: StackRun, kubeVersion = kubeVersionOf(run)): Deployed {
+/**
+ * `mirror`: the stack's image mirror, for the manifest objects. The program rewrites their images with
+ * a transform on the ConfigFile, which the mocks do not run: the same function is applied here.
+ */
+export function deployedObjects(run: StackRun, kubeVersion = kubeVersionOf(run), mirror?: Mirror): Deployed {
   const out: DeployedObject[] = [];
   const renderErrors: string[] = [];
   for (const r of run.resources) {
@@ -82,8 +94,11 @@ export function deployedObjects(run: StackRun, kubeVersion = kubeVersionOf(run))
       }
     } else if (r.type === "kubernetes:yaml/v2:ConfigFile") {
       const file = manifestFile(String(r.inputs.file));
-      for (const object of parseObjects(fs.readFileSync(file, "utf8")))
-        out.push({ object, source: { kind: "manifest", name: file.split("/").pop()!, resource: r } });
+      for (const object of manifestObjects(file))
+        out.push({
+          object: mirrorManifestObject(object, mirror),
+          source: { kind: "manifest", name: file.split("/").pop()!, resource: r },
+        });
     }
   }
   return { objects: out, renderErrors };
