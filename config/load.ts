@@ -204,7 +204,9 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
 
   problems.push(...checkZones(cloud, zones, allowFewerZones));
   problems.push(...checkNodePools(nodePools, values.nodePools !== undefined));
-  problems.push(...checkTarget(cloud, raw, existing));
+  // An `existing` value that failed its own check is reported once, above: no rule on top of it.
+  const existingFailed = raw[fullKey("existing")] !== undefined && values.existing === undefined;
+  problems.push(...checkTarget(cloud, raw, existingFailed ? undefined : existing));
   const gcp = values.gcp as GcpConfig | undefined;
   if (cloud === "gcp" && gcp) problems.push(...checkGcp(gcp, zones));
   const aws = values.aws as AwsConfig | undefined;
@@ -342,7 +344,7 @@ function checkNodePools(pools: NodePoolConfig[], fromConfig: boolean): string[] 
 function checkTarget(
   cloud: Cloud | undefined,
   raw: Record<string, string>,
-  existing: z.infer<typeof existingSchema>,
+  existing: z.infer<typeof existingSchema> | undefined,
 ): string[] {
   const problems: string[] = [];
   if (cloud === undefined) return problems;
@@ -355,15 +357,14 @@ function checkTarget(
   if (cloudKey && raw[fullKey(cloudKey)] === undefined) {
     problems.push(`${fullKey(cloudKey)}: required when ${fullKey("cloud")} is "${cloud}". ${KEYS[cloudKey].doc}`);
   }
-  if (cloud !== "existing") return problems;
+  if (cloud !== "existing" || !existing) return problems;
   const ways = [
     raw[fullKey("kubeconfig")] !== undefined ? fullKey("kubeconfig") : undefined,
     existing.kubeContext !== undefined ? `${fullKey("existing")}.kubeContext` : undefined,
-    existing.renderYamlToDirectory !== undefined ? `${fullKey("existing")}.renderYamlToDirectory` : undefined,
   ].filter((w): w is string => w !== undefined);
   if (ways.length !== 1) {
     problems.push(
-      `cloud "existing" needs exactly one way to reach the cluster: ${fullKey("kubeconfig")} (secret), ${fullKey("existing")}.kubeContext or ${fullKey("existing")}.renderYamlToDirectory; ${ways.length === 0 ? "none is set" : `set: ${ways.join(", ")}`}.`,
+      `cloud "existing" needs exactly one way to reach the cluster: ${fullKey("kubeconfig")} (secret), ${fullKey("existing")}.kubeContext; ${ways.length === 0 ? "none is set" : `set: ${ways.join(", ")}`}.`,
     );
   }
   return problems;

@@ -70,8 +70,16 @@ export const containerDefaultsSchema = z.strictObject({
 export const existingSchema = z.strictObject({
   /** kubeconfig context to use from the deployer's kubeconfig (instead of the `kubeconfig` secret). */
   kubeContext: z.string().min(1).optional(),
-  /** Write every object as YAML into this directory instead of applying it to a cluster. */
-  renderYamlToDirectory: z.string().min(1).optional(),
+  /**
+   * Removed: the provider's render mode cannot create a Helm release without a reachable cluster
+   * ("can't create Helm Release with unreachable cluster"), and every stack has 9-12 of them.
+   */
+  renderYamlToDirectory: z
+    .never({
+      message:
+        "was removed: the provider cannot render Helm releases without a cluster, so no stack could use it; run `npm run render -- <stack file> [out dir]`, which writes every object, charts included, as YAML",
+    })
+    .optional(),
   /** StorageClass to use for zonal volumes; it must bind with WaitForFirstConsumer. */
   storageClassName: dnsLabel(63).default("standard"),
 });
@@ -632,13 +640,13 @@ export const KEYS = {
     json: false,
     secret: true,
     default: "unset",
-    doc: "`existing` only: the kubeconfig of the target cluster, set with `--secret`. Exactly one of this, `existing.kubeContext` or `existing.renderYamlToDirectory`.",
+    doc: "`existing` only: the kubeconfig of the target cluster, set with `--secret`. Exactly one of this or `existing.kubeContext`.",
   },
   existing: {
     schema: existingSchema,
     json: true,
     default: "`{storageClassName: standard}`",
-    doc: "`existing` only: `kubeContext` (a context of the deployer's kubeconfig), `renderYamlToDirectory` (write YAML instead of applying), `storageClassName` (a WaitForFirstConsumer class).",
+    doc: "`existing` only: `kubeContext` (a context of the deployer's kubeconfig), `storageClassName` (a WaitForFirstConsumer class).",
   },
   nodePools: {
     schema: z.array(nodePoolSchema).min(2),

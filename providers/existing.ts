@@ -1,7 +1,7 @@
 /**
  * The `existing` target: the platform on a cluster that already exists (kind, minikube, on-prem),
- * reached through a kubeconfig secret or a context of the deployer's kubeconfig, or no cluster at all
- * when every object is rendered to YAML files.
+ * reached through a kubeconfig secret or a context of the deployer's kubeconfig. (To review objects
+ * without a cluster: `npm run render`.)
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,13 +14,12 @@ export class ExistingCluster extends pulumi.ComponentResource {
 
   constructor(name: string, config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("dedicated-platform:providers:ExistingCluster", name, {}, opts);
-    const { kubeconfig, kubeContext, renderYamlToDirectory } = config.existing;
+    const { kubeconfig, kubeContext } = config.existing;
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {
         kubeconfig,
         context: kubeContext,
-        renderYamlToDirectory,
         // A stable identity: a kubeconfig rotated on the same cluster must not replace every object.
         clusterIdentifier: `${config.customer}-existing`,
         enableServerSideApply: true,
@@ -49,7 +48,7 @@ export const buildCloud: BuildCloud = (config, opts) => {
   const cluster = new ExistingCluster(`${config.customer}-cluster`, config, opts);
   // The loader guarantees zones for `existing`; this only narrows the type.
   const zones = config.zones ?? [];
-  const { kubeContext, renderYamlToDirectory, kubeconfig, storageClassName } = config.existing;
+  const { kubeContext, kubeconfig, storageClassName } = config.existing;
   const target: CloudTarget = {
     cloud: "existing",
     kubernetes: cluster.provider,
@@ -60,7 +59,7 @@ export const buildCloud: BuildCloud = (config, opts) => {
     // No cloud load balancer integration is assumed (MetalLB, kind, on-prem): plain Service type LoadBalancer.
     loadBalancer: () => ({}),
     outputs: {
-      clusterName: pulumi.output(kubeContext ?? (renderYamlToDirectory ? "rendered-yaml" : "kubeconfig")),
+      clusterName: pulumi.output(kubeContext ?? "kubeconfig"),
       endpoint: pulumi.output(""),
       kubeconfig: kubeconfig ?? pulumi.secret(""),
     },

@@ -155,11 +155,17 @@ describe("stack config", () => {
   it("needs exactly one way to reach an existing cluster", () => {
     assertProblem(problems({ existing: {} }), "exactly one way", "none is set");
     assertProblem(
-      problems({ existing: { kubeContext: "a", renderYamlToDirectory: "out" } }),
+      problems({ existing: { kubeContext: "a" }, kubeconfig: { secure: "v1:abc" } }),
       "exactly one way",
       "kubeContext",
-      "renderYamlToDirectory",
+      "dedicated-platform:kubeconfig",
     );
+  });
+
+  it("refuses the removed render-to-YAML mode once, pointing at npm run render", () => {
+    const list = problems({ existing: { renderYamlToDirectory: "out/yaml" } });
+    assert.equal(list.length, 1, list.join("\n"));
+    assertProblem(list, "dedicated-platform:existing", "renderYamlToDirectory", "was removed", "npm run render");
   });
 
   it("rejects existing-only keys on a cloud stack", () => {

@@ -27,13 +27,6 @@ describe("existing target", () => {
     assert.equal(provider.inputs.kubeconfig, undefined);
   });
 
-  it("renders YAML to a directory instead of reaching a cluster", async () => {
-    const { provider } = await providerOf({ existing: { renderYamlToDirectory: "out/yaml" } });
-    assert.equal(provider.inputs.renderYamlToDirectory, "out/yaml");
-    assert.equal(provider.inputs.kubeconfig, undefined);
-    assert.equal(provider.inputs.context, undefined);
-  });
-
   it("gives the provider a stable cluster identity, so a rotated kubeconfig does not replace every object", async () => {
     const { provider } = await providerOf({});
     assert.equal(provider.inputs.clusterIdentifier, "testco-existing");
