@@ -398,6 +398,12 @@ export const gatewaySchema = z.strictObject({
   domain: hostname,
   /** Load balancer in front of Kong's proxy. */
   loadBalancer: z.enum(["public", "internal"]).default("public"),
+  /**
+   * The proxy Service's type. `LoadBalancer` on clouds; on a cluster without a load-balancer
+   * implementation (kind, many on-prem clusters) `NodePort` or `ClusterIP`, so that nothing waits for
+   * an address that never comes (the release's `atomic` wait would roll it back).
+   */
+  serviceType: z.enum(["LoadBalancer", "NodePort", "ClusterIP"]).default("LoadBalancer"),
   tls: z
     .strictObject({
       /**
@@ -568,7 +574,7 @@ export const KEYS = {
     json: true,
     required: true,
     default: "(required: `domain`)",
-    doc: "Kong and FusionAuth: `domain` (required), `loadBalancer` (`public`/`internal`), `tls` ({mode `cert-manager`/`secret`, secretName, acmeEmail, acmeServer}), `routes` ({<service>: {host, path}}), `rateLimits` ({<service>\\|identity: {perSecond, perMinute}}), `triggerAuth` (`key-auth`/`jwt`), `corsOrigins`, `adminAllowedCidrs`, `minReplicas`, `maxReplicas`.",
+    doc: "Kong and FusionAuth: `domain` (required), `loadBalancer` (`public`/`internal`), `serviceType` (`LoadBalancer`, or `NodePort`/`ClusterIP` where the cluster has no load-balancer implementation), `tls` ({mode `cert-manager`/`secret`, secretName, acmeEmail, acmeServer}), `routes` ({<service>: {host, path}}), `rateLimits` ({<service>\\|identity: {perSecond, perMinute}}), `triggerAuth` (`key-auth`/`jwt`), `corsOrigins`, `adminAllowedCidrs`, `minReplicas`, `maxReplicas`.",
   },
   images: {
     schema: imagesSchema,

@@ -1,4 +1,4 @@
-/** The `existing` target: the three ways to reach a cluster, each on the one Kubernetes provider. */
+/** The `existing` target: the two ways to reach a cluster, each on the one Kubernetes provider. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { existingStack } from "./fixtures";

@@ -7,6 +7,8 @@ import { EXAMPLES_DIR, existingStack, withConfig, configProblems } from "./fixtu
 import { Inputs, isSecretAt, named, objects, ofType, resourceOf } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
 import { readStackFile } from "./harness/stack-file";
+import { chartsUnavailable } from "./harness/charts";
+import { deployedObjects } from "./harness/deployed";
 
 const GKE = path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml");
 
@@ -186,6 +188,33 @@ describe("gateway on GKE", () => {
 });
 
 describe("gateway variants", () => {
+  it("gives the proxy a NodePort Service where the cluster has no load balancer, so nothing waits for an address", async (t) => {
+    const run = await runStack(
+      existingStack({
+        gateway: {
+          domain: "platform.testco.example",
+          serviceType: "NodePort",
+          tls: { acmeEmail: "ops@testco.example" },
+        },
+      }),
+    );
+    const proxy = release(run, "kong").values.proxy;
+    assert.equal(proxy.type, "NodePort");
+    assert.deepEqual(proxy.annotations, {});
+    assert.equal(
+      (await runStack(existingStack())).resources.find((r) => r.inputs.chart === "kong")!.inputs.values.proxy.type,
+      "LoadBalancer",
+    );
+    if (chartsUnavailable()) return t.skip(chartsUnavailable());
+    // What the real chart makes of it: no Service of type LoadBalancer anywhere in the release.
+    const services = deployedObjects(run).objects.filter(
+      (d) => d.source.name === "kong" && d.object.kind === "Service",
+    );
+    assert.ok(services.length > 0);
+    assert.ok(services.every((d) => (d.object.spec as Inputs).type !== "LoadBalancer"));
+    assert.ok(services.some((d) => (d.object.spec as Inputs).type === "NodePort"));
+  });
+
   it("uses an internal load balancer when the config says so", async () => {
     const run = await runStack(
       withConfig(readStackFile(GKE), {

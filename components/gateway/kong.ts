@@ -84,8 +84,9 @@ export class Kong extends pulumi.ComponentResource {
           manager: { enabled: false },
           proxy: {
             enabled: true,
-            type: "LoadBalancer",
-            annotations: args.loadBalancerAnnotations,
+            type: g.serviceType,
+            // Load balancer annotations mean nothing on a NodePort or ClusterIP Service.
+            annotations: g.serviceType === "LoadBalancer" ? args.loadBalancerAnnotations : {},
             http: { enabled: true },
             tls: { enabled: true },
           },
