@@ -17,7 +17,9 @@ import { Level, podSecurityViolations } from "./harness/pod-security";
 import type { K8sObject } from "./harness/query";
 import { blockedFlows, controlPlaneFlows, namespaceLabelsOf, platformFlows, podsOf } from "./harness/reachability";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
-import { readStackFile } from "./harness/stack-file";
+import { StackFile, readStackFile, toStackConfig } from "./harness/stack-file";
+import { quotaFits } from "./harness/quota-fit";
+import { parseConfig } from "../config/load";
 import { CHARTS } from "../lib/versions";
 
 const unavailable = chartsUnavailable();
@@ -77,6 +79,19 @@ function valueFindings(run: StackRun): string[] {
       out.push(`release ${r.inputs.name} (${chart}): values.schema.json: ${e}`);
   }
   return out;
+}
+
+/** The most nodes the stack's pools may ever run (DaemonSets put a pod on each). */
+function maxNodes(stack: StackFile): number {
+  const { values, secretKeys } = toStackConfig(stack);
+  const config = parseConfig(values, new Set(secretKeys));
+  return config.nodePools.reduce((n, p) => n + p.maxPerZone, 0) * (config.zones?.length ?? 3);
+}
+
+function quotaFindings(deployed: DeployedObject[], nodes: number): string[] {
+  return quotaFits(deployed, nodes)
+    .filter((f) => f.over.length > 0)
+    .map((f) => `namespace ${f.namespace}: ${f.over.join("; ")}; its pods at the maximum: ${f.pods.join("; ")}`);
 }
 
 function flowFindings(deployed: DeployedObject[]): { blocked: string[]; errors: string[]; checked: number } {
@@ -145,6 +160,13 @@ describe("charts: everything a stack deploys", { skip: unavailable }, () => {
 
       it("declares every custom resource, chart and manifest after what installs its CRD", async () => {
         assert.deepEqual(await orderingProblems(run, deployed.objects), []);
+      });
+
+      it("fits every pod of each namespace, charts' included, in its ResourceQuota at the autoscalers' maximum", (t) => {
+        assert.deepEqual(quotaFindings(deployed.objects, maxNodes(readStackFile(file))), []);
+        t.diagnostic(
+          "not counted: containers operators inject into the pods they create, and rolling-update surge pods",
+        );
       });
     });
   }
@@ -247,6 +269,31 @@ describe("charts: each check catches what it is for", { skip: unavailable }, () 
         ),
       ),
       blocked.join("\n"),
+    );
+  });
+
+  it("a namespace whose quota cannot hold its pods at the maximum is reported with the pods, LimitRange defaults applied", () => {
+    // KEDA's chart defaults (1 CPU limit per pod), as before explicit resources were given, with more replicas.
+    const broken = deployedObjects(
+      withValues("keda", (v) => ({ ...v, resources: undefined, operator: { replicaCount: 4 } })),
+    );
+    const found = quotaFindings(broken.objects, 30);
+    assert.ok(
+      found.some((f) =>
+        /^namespace dp-operators: limits\.cpu: [0-9.]+ needed > 12; .*Deployment keda-operator x4: each requests 0\.1 cpu/.test(
+          f,
+        ),
+      ),
+      found.join("\n"),
+    );
+    // A container with no resources at all takes the LimitRange's defaults.
+    const bare = deployedObjects(
+      withValues("kong", (v) => ({ ...v, ingressController: { ...(v.ingressController as object), resources: {} } })),
+    );
+    assert.ok(
+      quotaFits(bare.objects, 30)
+        .find((f) => f.namespace === "dp-gateway")!
+        .pods.some((p) => /kong-kong x10: each requests 0\.6 cpu .* limits 3 cpu/.test(p)),
     );
   });
 

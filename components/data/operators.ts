@@ -8,6 +8,7 @@
  * mocks. Releases install their charts' CRDs first and wait until the operator is ready, so custom
  * resources that `dependsOn` a release are applied only after their CRDs exist.
  */
+import { CONTROLLER_RESOURCES, JOB_RESOURCES, OPERATOR_RESOURCES } from "../../lib/resources";
 import { manifestSource, Mirror, mirrorManifestObject } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
@@ -30,8 +31,8 @@ export interface OperatorsArgs {
   minio?: boolean;
 }
 
-/** A release's values that hold on every operator: two replicas (leader election), small footprint. */
-const COMMON_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
+/** Every operator: two replicas (leader election), a small footprint. */
+const COMMON_RESOURCES = OPERATOR_RESOURCES;
 
 /**
  * The URN cert-manager's release had when the gateway's Certificates component installed it
@@ -92,8 +93,10 @@ export class Operators extends pulumi.ComponentResource {
       {
         crds: { enabled: true, keep: true },
         replicaCount: 2,
-        webhook: { replicaCount: 2 },
-        cainjector: { replicaCount: 2 },
+        resources: CONTROLLER_RESOURCES,
+        webhook: { replicaCount: 2, resources: CONTROLLER_RESOURCES },
+        cainjector: { replicaCount: 2, resources: CONTROLLER_RESOURCES },
+        startupapicheck: { resources: JOB_RESOURCES },
       },
       // It was the gateway's until every stack needed it: the alias keeps the live release (no
       // replacement) on stacks that had it there.

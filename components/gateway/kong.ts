@@ -4,6 +4,7 @@
  * around upgrades, before the proxy starts. The Admin API has no Service at all (the controller talks
  * to it inside the pod); the proxy sits behind the cloud's load balancer.
  */
+import { CONTROLLER_RESOURCES, JOB_RESOURCES } from "../../lib/resources";
 import { imageValue, Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
@@ -78,8 +79,8 @@ export class Kong extends pulumi.ComponentResource {
           },
           // The bundled Postgres subchart uses Bitnami images; the data layer's Postgres is used instead.
           postgresql: { enabled: false },
-          migrations: { preUpgrade: true, postUpgrade: true },
-          ingressController: { enabled: true, ingressClass: "kong" },
+          migrations: { preUpgrade: true, postUpgrade: true, resources: JOB_RESOURCES },
+          ingressController: { enabled: true, ingressClass: "kong", resources: CONTROLLER_RESOURCES },
           admin: { enabled: false },
           manager: { enabled: false },
           proxy: {

@@ -41,12 +41,16 @@ export interface Quota {
   requestsStorage: string;
 }
 
-/** Builds a quota; sized for the defaults of what runs in each namespace, with headroom for rolling updates. */
-const quota = (cpu: number, memoryGi: number, pods: number, pvcs = 0, storageGi = 0): Quota => ({
+/**
+ * Builds a quota; sized for the defaults of what runs in each namespace at the autoscalers' maximum,
+ * with headroom for rolling updates. Limits are `limitFactor` times the requests (two unless the
+ * namespace's pods burst further above their requests).
+ */
+const quota = (cpu: number, memoryGi: number, pods: number, pvcs = 0, storageGi = 0, limitFactor = 2): Quota => ({
   requestsCpu: String(cpu),
   requestsMemory: `${memoryGi}Gi`,
-  limitsCpu: String(cpu * 2),
-  limitsMemory: `${memoryGi * 2}Gi`,
+  limitsCpu: String(cpu * limitFactor),
+  limitsMemory: `${memoryGi * limitFactor}Gi`,
   pods,
   persistentVolumeClaims: pvcs,
   requestsStorage: `${storageGi}Gi`,
@@ -57,7 +61,8 @@ export const CONCERN_SPECS: Record<Concern, ConcernSpec> = {
     purpose: "Operators that run the datastores, gateway CRDs and agents",
     podSecurity: "restricted",
     holdsData: false,
-    quota: quota(4, 8, 40),
+    // Eight operators and their webhooks, two replicas each, limited at five times their requests.
+    quota: quota(4, 8, 40, 0, 0, 3),
   },
   data: {
     purpose: "Postgres, Redis, MongoDB, RabbitMQ and object storage",
@@ -75,7 +80,8 @@ export const CONCERN_SPECS: Record<Concern, ConcernSpec> = {
     purpose: "Kong API gateway and its ingress controller",
     podSecurity: "restricted",
     holdsData: false,
-    quota: quota(8, 16, 40),
+    // Kong at its maximum of 10 pods, each allowed to burst to four times its request.
+    quota: quota(8, 16, 40, 0, 0, 4),
   },
   identity: { purpose: "FusionAuth", podSecurity: "restricted", holdsData: false, quota: quota(6, 12, 20) },
   services: {

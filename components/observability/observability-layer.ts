@@ -5,6 +5,7 @@
  * namespace's logs to Elasticsearch. Platform logs go to Datadog, pipeline logs to Elasticsearch, and
  * neither goes to both.
  */
+import { CONTROLLER_RESOURCES, JOB_RESOURCES, NODE_AGENT_RESOURCES, OPERATOR_RESOURCES } from "../../lib/resources";
 import { image } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
@@ -125,12 +126,21 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
               podAntiAffinityTopologyKey: ZONE_KEY,
               configSecret: alertmanagerSecret.metadata.name,
               storage: storage("5Gi"),
+              resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
             },
           },
           // Zone and pool labels on kube_node_labels, for the zone and node-autoscaler alerts.
-          "kube-state-metrics": { metricLabelsAllowlist: [`nodes=[${ZONE_KEY},dedicated-platform/pool]`] },
+          "kube-state-metrics": {
+            metricLabelsAllowlist: [`nodes=[${ZONE_KEY},dedicated-platform/pool]`],
+            resources: OPERATOR_RESOURCES,
+          },
           // node-exporter reads the host: it runs in the privileged node-agents namespace.
-          "prometheus-node-exporter": { namespaceOverride: namespaces["node-agents"] },
+          "prometheus-node-exporter": { namespaceOverride: namespaces["node-agents"], resources: NODE_AGENT_RESOURCES },
+          prometheusOperator: {
+            resources: OPERATOR_RESOURCES,
+            prometheusConfigReloader: { resources: CONTROLLER_RESOURCES },
+            admissionWebhooks: { patch: { resources: JOB_RESOURCES } },
+          },
           // Managed control planes expose no etcd/scheduler/controller-manager endpoints to scrape.
           kubeEtcd: { enabled: false },
           kubeScheduler: { enabled: false },
@@ -364,7 +374,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
         pin: CHARTS.datadogOperator,
         mirror: config.mirror,
         namespace: ns,
-        values: { replicaCount: 2 },
+        values: { replicaCount: 2, resources: OPERATOR_RESOURCES },
       },
       o,
     );

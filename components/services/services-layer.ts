@@ -3,6 +3,7 @@
  * the credentials they need copied into their namespace, a priority class, the Controller's RBAC
  * in the pipelines namespace, Leases for the leader-elected services, and NetworkPolicies.
  */
+import { CONTROLLER_RESOURCES, OPERATOR_RESOURCES } from "../../lib/resources";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
@@ -274,7 +275,12 @@ export class ServicesLayer extends pulumi.ComponentResource {
         pin: CHARTS.keda,
         mirror: config.mirror,
         namespace: namespaces.operators,
-        values: { operator: { replicaCount: 2 }, metricsServer: { replicaCount: 2 } },
+        values: {
+          operator: { replicaCount: 2 },
+          metricsServer: { replicaCount: 2 },
+          // The chart's defaults limit each pod to 1 CPU and 1000Mi: more than the operators' quota holds.
+          resources: { operator: OPERATOR_RESOURCES, metricServer: OPERATOR_RESOURCES, webhooks: CONTROLLER_RESOURCES },
+        },
       },
       o,
     );

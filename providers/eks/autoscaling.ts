@@ -3,6 +3,7 @@
  * groups, auto-discovery by tag, balance-similar-node-groups (the per-AZ groups grow together), the
  * expander from config; and metrics-server, which EKS does not ship and HPAs need.
  */
+import { OPERATOR_RESOURCES } from "../../lib/resources";
 import type { Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
@@ -82,6 +83,7 @@ export function createAutoscaling(
           "skip-nodes-with-local-storage": false,
         },
         replicaCount: 2,
+        resources: OPERATOR_RESOURCES,
         priorityClassName: "system-cluster-critical",
         tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
         // The chart runs the autoscaler as the image's user (root) with no context; restricted instead.
@@ -100,6 +102,7 @@ export function createAutoscaling(
       namespace: "kube-system",
       values: {
         replicas: 2,
+        resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "500m", memory: "400Mi" } },
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
       },

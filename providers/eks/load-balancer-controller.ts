@@ -4,6 +4,7 @@
  * but create, change and delete only load balancers, target groups and security groups it tagged as
  * this cluster's (`elbv2.k8s.aws/cluster`).
  */
+import { OPERATOR_RESOURCES } from "../../lib/resources";
 import type { Mirror } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
@@ -157,6 +158,7 @@ export function createLoadBalancerController(
         region: args.region,
         vpcId: args.vpcId,
         replicaCount: 2,
+        resources: OPERATOR_RESOURCES,
         serviceAccount: { create: true, name: LBC_SA, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
         // Only what this platform uses: no WAF, Shield or ingress-class default.
         enableShield: false,

@@ -98,7 +98,12 @@ export function templateReads(chartDir: string, prefix = ""): TemplateReads {
       : [];
   for (const f of files(path.join(chartDir, "templates"))) {
     const text = fs.readFileSync(f, "utf8");
-    for (const m of text.matchAll(/\.Values\.([A-Za-z0-9_.]+)/g)) reads.named.add(prefix + m[1].replace(/\.$/, ""));
+    // `.Values.a.b`, and the parenthesised form `((.Values.a).b).c` charts use to read optional keys.
+    for (const m of text.matchAll(/\.Values\.([A-Za-z0-9_.]+)((?:\)+\.[A-Za-z0-9_]+)*)/g)) {
+      // Reading `a.b.c` reads `a.b` and `a` too.
+      const parts = (m[1] + m[2].replace(/\)/g, "")).replace(/\.$/, "").split(".");
+      for (let i = 1; i <= parts.length; i++) reads.named.add(prefix + parts.slice(0, i).join("."));
+    }
     for (const m of text.matchAll(/(?:toYaml|with|"value")\s+\(?\s*\.Values\.([A-Za-z0-9_.]+)/g))
       reads.whole.add(prefix + m[1].replace(/\.$/, ""));
     for (const m of text.matchAll(/\.Values\.([A-Za-z0-9_.]+)\s*\|\s*toYaml/g)) reads.whole.add(prefix + m[1]);
