@@ -71,7 +71,9 @@ export class ApiClient {
           res.on("data", (c) => (data += c));
           res.on("end", () => {
             const w = res.headers.warning;
-            const warnings = (Array.isArray(w) ? w : w ? [w] : []).map((x) => x.replace(/^299 - "?|"$/g, ""));
+            const warnings = (Array.isArray(w) ? w : w ? [w] : []).map((x) =>
+              x.replace(/^299 - "?|"$/g, "").replace(/\\"/g, '"'),
+            );
             resolve({ status: res.statusCode ?? 0, body: data, warnings });
           });
         },
