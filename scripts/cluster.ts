@@ -8,7 +8,7 @@ import { down, load, status, up } from "./cluster/control-plane";
 async function main() {
   const [command, dir] = process.argv.slice(2);
   if (command === "up") {
-    const cp = await up(dir);
+    const cp = await up(dir, { stopOnExit: false });
     console.log(`control plane up in ${cp.dir}\n  server:     ${cp.server}\n  kubeconfig: ${cp.kubeconfig}`);
     console.log(`  stop it:    npm run cluster -- down ${cp.dir}`);
   } else if ((command === "down" || command === "status") && dir) {

@@ -220,8 +220,15 @@ async function waitFor(what: string, test: () => boolean, seconds: number, cp: C
   throw new Error(`timed out after ${seconds} s waiting for ${what}; logs in ${cp.dir}/logs`);
 }
 
-/** Starts etcd, the API server, the controller-manager and the scheduler in a new directory. */
-export async function up(dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-cluster-"))): Promise<ControlPlane> {
+/**
+ * Starts etcd, the API server, the controller-manager and the scheduler in a new directory. With
+ * `stopOnExit` (the default, as tests want), they are stopped when this process exits or is
+ * interrupted, even when whoever started them never gets to call `down`.
+ */
+export async function up(
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-cluster-")),
+  { stopOnExit = true }: { stopOnExit?: boolean } = {},
+): Promise<ControlPlane> {
   const reason = controlPlaneUnavailable();
   if (reason) throw new Error(reason);
   fs.mkdirSync(dir, { recursive: true });
@@ -230,6 +237,7 @@ export async function up(dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-cluster
   const server = `https://127.0.0.1:${apiPort}`;
   const cp: ControlPlane = { dir, kubeconfig: kubeconfigFor(dir, server), server, pids: {} };
   const save = () => fs.writeFileSync(path.join(dir, STATE), JSON.stringify(cp, null, 2));
+  if (stopOnExit) stopWithThisProcess(cp);
   try {
     cp.pids.etcd = start(dir, "etcd", path.join(etcdBin(), "etcd"), [
       "--name=dp-test",
@@ -259,6 +267,8 @@ export async function up(dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-cluster
       "--authorization-mode=Node,RBAC",
       "--allow-privileged=true",
       "--profiling=false",
+      // A test server: stop at once on SIGTERM instead of draining for a load balancer.
+      "--shutdown-delay-duration=0s",
     ]);
     save();
     await waitFor(
@@ -307,6 +317,16 @@ export async function up(dir = fs.mkdtempSync(path.join(os.tmpdir(), "dp-cluster
   }
 }
 
+/** Stops the control plane when this process exits, or on SIGINT/SIGTERM (then exits as it would have). */
+function stopWithThisProcess(cp: ControlPlane) {
+  process.once("exit", () => down(cp));
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      down(cp);
+      process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    });
+}
+
 /** Stops every process of a control plane by the PID it was started with (its process group). */
 export function down(cp: ControlPlane): void {
   for (const [, pid] of Object.entries(cp.pids).reverse()) {
@@ -325,6 +345,8 @@ export function down(cp: ControlPlane): void {
       } catch {
         // gone meanwhile
       }
+      const killed = Date.now() + 2_000;
+      while (alive(pid) && Date.now() < killed) execFileSync("sleep", ["0.1"]);
     }
   }
 }
