@@ -112,11 +112,16 @@ export function manifestSource(url: string, mirror?: Mirror): string {
     : `${base.replace(/\/+$/, "")}${mirror?.manifests ? "" : "/manifests"}/${file}`;
 }
 
-/** `…/download/v2.22.3/cluster-operator.yml` -> `rabbitmq-cluster-operator-v2.22.3.yml`, its name on a mirror. */
+/**
+ * A release asset's name on a mirror, `<owner>-<asset>-<version>.yml`:
+ * `rabbitmq/cluster-operator/…/v2.22.3/cluster-operator.yml` is `rabbitmq-cluster-operator-v2.22.3.yml`,
+ * `cert-manager/cert-manager/…/v1.21.1/cert-manager.crds.yaml` is `cert-manager-crds-v1.21.1.yml`.
+ */
 export function manifestFileName(url: string): string {
-  const m = url.match(/github\.com\/[^/]+\/([^/]+)\/releases\/download\/(v[^/]+)\//);
+  const m = url.match(/github\.com\/([^/]+)\/[^/]+\/releases\/download\/(v[^/]+)\/([^/]+?)\.ya?ml$/);
   if (!m) throw new Error(`lib/mirror.ts: no mirror name for manifest ${url}`);
-  return `rabbitmq-${m[1]}-${m[2]}.yml`;
+  const asset = m[3].replace(/\./g, "-");
+  return `${asset.startsWith(m[1]) ? asset : `${m[1]}-${asset}`}-${m[2]}.yml`;
 }
 
 /** A manifest object with every container image pulled through the mirror (the ConfigFile's transform). */

@@ -56,10 +56,16 @@ export const CHARTS = {
   datadogOperator: { chart: "datadog-operator", version: "2.25.0", repo: "https://helm.datadoghq.com" },
 } satisfies Record<string, ChartPin>;
 
-/** Operators published only as release manifests (no official chart). */
+/** Manifests applied as they are published (yaml/v2 ConfigFile), each at the version of its pin. */
 export const MANIFESTS = {
-  /** RabbitMQ Cluster Operator 2.22.3. */
+  /** RabbitMQ Cluster Operator 2.22.3 (it has no official chart). */
   rabbitmqOperator: "https://github.com/rabbitmq/cluster-operator/releases/download/v2.22.3/cluster-operator.yml",
+  /**
+   * cert-manager's CRDs at the chart's version. Applied as a manifest, not by the chart: the provider
+   * learns a CRD's kinds only from CRDs it applies itself, and the RabbitMQ manifest's Certificates
+   * and Issuer must resolve on the first preview, before anything is installed.
+   */
+  certManagerCrds: `https://github.com/cert-manager/cert-manager/releases/download/${CHARTS.certManager.version}/cert-manager.crds.yaml`,
 } as const;
 
 /** Elasticsearch version ECK deploys (image docker.elastic.co/elasticsearch/elasticsearch:<version>). */

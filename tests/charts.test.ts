@@ -297,6 +297,25 @@ describe("charts: each check catches what it is for", { skip: unavailable }, () 
     );
   });
 
+  it("a manifest whose kinds' CRDs only a Helm release installs is reported: its first preview would fail", async () => {
+    // As before the fix: cert-manager's chart installed its CRDs, and the RabbitMQ manifest needs them.
+    const certManager = release("cert-manager");
+    const broken = deployed.objects.map((d) =>
+      d.source.name.startsWith("cert-manager-crds-")
+        ? { ...d, source: { kind: "release" as const, name: "cert-manager", resource: certManager } }
+        : d,
+    );
+    const problems = await orderingProblems(run, broken);
+    assert.ok(
+      problems.some((p) =>
+        /^manifest rabbitmq-cluster-operator-v2\.22\.3\.yml: cert-manager\.io\/Certificate comes from Helm release .*cert-manager, which the provider cannot see on a first preview/.test(
+          p,
+        ),
+      ),
+      problems.join("\n"),
+    );
+  });
+
   it("a custom resource that does not wait for its operator's release is reported", async () => {
     const eck = release("eck-operator");
     const broken: StackRun = {

@@ -39,6 +39,15 @@ const COMMON_RESOURCES = OPERATOR_RESOURCES;
  * (Platform `<customer>` > GatewayLayer `<customer>-gateway` > Certificates `<customer>-gateway-tls`),
  * in the engine's form: every ancestor's type.
  */
+/** An object with the provider's `pulumi.com/patchForce` annotation: its server-side apply takes over fields another manager owns. */
+function forcePatch<T>(props: T): T {
+  const o = props as { metadata?: { annotations?: Record<string, string> } };
+  return {
+    ...o,
+    metadata: { ...o.metadata, annotations: { ...o.metadata?.annotations, "pulumi.com/patchForce": "true" } },
+  } as T;
+}
+
 function formerCertManagerUrn(customer: string): string {
   const type = [
     "dedicated-platform:platform:Platform",
@@ -62,6 +71,8 @@ export class Operators extends pulumi.ComponentResource {
    * issues its TLS certificates with it, so it is installed on every stack.
    */
   public readonly certManager: k8s.helm.v3.Release;
+  /** cert-manager's CRDs, applied by the provider itself (see MANIFESTS.certManagerCrds). */
+  public readonly certManagerCrds: k8s.yaml.v2.ConfigFile;
 
   constructor(name: string, args: OperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dedicated-platform:data:Operators", name, {}, opts);
@@ -87,11 +98,21 @@ export class Operators extends pulumi.ComponentResource {
         { ...o, ...extra },
       );
 
+    const mirror = args.mirror;
+    // The provider resolves a custom kind on a preview only from CRDs it applies itself, not from a
+    // Helm release's: applied here, the RabbitMQ manifest's Certificates and Issuer resolve on the
+    // first preview of a new cluster. `patchForce` takes the CRDs over from the release that installed
+    // them on stacks created before (the chart kept them: `crds.keep`).
+    this.certManagerCrds = new k8s.yaml.v2.ConfigFile(
+      `${name}-cert-manager-crds`,
+      { file: manifestSource(MANIFESTS.certManagerCrds, mirror) },
+      { ...o, transforms: [({ props, opts }) => ({ props: forcePatch(props), opts })] },
+    );
     this.certManager = release(
       "cert-manager",
       CHARTS.certManager,
       {
-        crds: { enabled: true, keep: true },
+        crds: { enabled: false },
         replicaCount: 2,
         resources: CONTROLLER_RESOURCES,
         webhook: { replicaCount: 2, resources: CONTROLLER_RESOURCES },
@@ -100,7 +121,7 @@ export class Operators extends pulumi.ComponentResource {
       },
       // It was the gateway's until every stack needed it: the alias keeps the live release (no
       // replacement) on stacks that had it there.
-      { aliases: [formerCertManagerUrn(args.customer)] },
+      { aliases: [formerCertManagerUrn(args.customer)], dependsOn: [this.certManagerCrds] },
     );
 
     this.cloudnativePg = release("cnpg", CHARTS.cloudnativePg, {
@@ -135,14 +156,14 @@ export class Operators extends pulumi.ComponentResource {
     // The manifest creates its own `rabbitmq-system` namespace for the operator and cluster-wide
     // CRDs/RBAC. Fetched by the provider at deploy time (never in tests). Unlike the Helm releases,
     // a first preview before the cluster exists may not be able to expand it (see docs/architecture.md).
-    const mirror = args.mirror;
     this.rabbitmq = new k8s.yaml.v2.ConfigFile(
       `${name}-rabbitmq-operator`,
       { file: manifestSource(MANIFESTS.rabbitmqOperator, mirror) },
       {
         ...o,
-        // Its webhooks' certificates are cert-manager Certificates and an Issuer.
-        dependsOn: [this.certManager],
+        // Its webhooks' certificates are cert-manager Certificates and an Issuer: their kinds must be
+        // known (the CRDs) and served (cert-manager) first.
+        dependsOn: [this.certManagerCrds, this.certManager],
         // Through a mirror, the operator's own image too.
         ...(mirror?.registry
           ? { transforms: [({ props, opts }) => ({ props: mirrorManifestObject(props, mirror), opts })] }

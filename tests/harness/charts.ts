@@ -65,10 +65,40 @@ export function chartArchive(pin: { chart: string; version: string }): string {
  * lib/versions.ts), or by its name on a mirror (a path or URL ending in that name).
  */
 export function manifestFile(location: string): string {
-  const name = location === MANIFESTS.rabbitmqOperator ? manifestFileName(location) : path.basename(location);
+  const upstream = Object.values(MANIFESTS) as string[];
+  const name = upstream.includes(location) ? manifestFileName(location) : path.basename(location);
   const file = path.join(chartsDir(), "manifests", name);
   if (!fs.existsSync(file)) throw new Error(`manifest ${location} has no offline copy in ${path.dirname(file)}`);
   return file;
+}
+
+/**
+ * cert-manager's CRDs as its release asset `cert-manager.crds.yaml` holds them, rendered from the
+ * pinned chart (the asset is generated from the same templates) where the chart directory has no
+ * copy of the asset.
+ */
+export function certManagerCrdsFromChart(): K8sObject[] {
+  const archive = chartArchive(CHARTS.certManager);
+  const key = createHash("sha256")
+    .update(`cert-manager-crds ${archive} ${fs.statSync(archive).mtimeMs}`)
+    .digest("hex");
+  const cached = path.join(cacheDir, `${key}.json`);
+  if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8")) as K8sObject[];
+  const args = [
+    "template",
+    "cert-manager",
+    archive,
+    "--set",
+    "crds.enabled=true",
+    "--kube-version",
+    DEFAULT_KUBE_VERSION,
+  ];
+  const text = execFileSync(helm()!, args, { maxBuffer: 64 << 20 }).toString();
+  const crds = parseObjects(text).filter((o) => o.kind === "CustomResourceDefinition");
+  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.writeFileSync(`${cached}.${process.pid}.tmp`, JSON.stringify(crds));
+  fs.renameSync(`${cached}.${process.pid}.tmp`, cached);
+  return crds;
 }
 
 /** Where an object of a stack comes from: the program itself, a Helm release, or a manifest. */

@@ -3,9 +3,34 @@
  * (rendered from the pinned chart) and of every manifest it loads, each attributed to its source.
  */
 import * as fs from "node:fs";
-import { DeployedObject, kubeVersionOf, manifestFile, parseObjects, renderRelease } from "./charts";
+import * as path from "node:path";
+import {
+  certManagerCrdsFromChart,
+  DeployedObject,
+  kubeVersionOf,
+  manifestFile,
+  parseObjects,
+  renderRelease,
+} from "./charts";
+import { manifestFileName } from "../../lib/mirror";
+import { MANIFESTS } from "../../lib/versions";
 import { Mirror, mirrorManifestObject } from "../../lib/mirror";
 import { isK8sObject, K8sObject } from "./query";
+
+/** A manifest's file name and objects: its offline copy, or (cert-manager's CRDs) the chart's. */
+function manifest(location: string): { name: string; objects: K8sObject[] } {
+  const name = (Object.values(MANIFESTS) as string[]).includes(location)
+    ? manifestFileName(location)
+    : path.basename(location);
+  if (name.startsWith("cert-manager-crds-")) {
+    try {
+      return { name, objects: manifestObjects(manifestFile(location)) };
+    } catch {
+      return { name, objects: certManagerCrdsFromChart() };
+    }
+  }
+  return { name, objects: manifestObjects(manifestFile(location)) };
+}
 
 const manifests = new Map<string, K8sObject[]>();
 /** A manifest's objects, parsed once per process (fresh copies each time: callers may change them). */
@@ -93,12 +118,10 @@ export function deployedObjects(run: StackRun, kubeVersion = kubeVersionOf(run),
         out.push({ object, source: { kind: "release", name: String(r.inputs.name), resource: r } });
       }
     } else if (r.type === "kubernetes:yaml/v2:ConfigFile") {
-      const file = manifestFile(String(r.inputs.file));
-      for (const object of manifestObjects(file))
-        out.push({
-          object: mirrorManifestObject(object, mirror),
-          source: { kind: "manifest", name: file.split("/").pop()!, resource: r },
-        });
+      const location = String(r.inputs.file);
+      const { name, objects } = manifest(location);
+      for (const object of objects)
+        out.push({ object: mirrorManifestObject(object, mirror), source: { kind: "manifest", name, resource: r } });
     }
   }
   return { objects: out, renderErrors };

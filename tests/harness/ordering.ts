@@ -65,6 +65,13 @@ export async function orderingProblems(run: StackRun, deployed: DeployedObject[]
       continue;
     }
     if (installer.urn === d.source.resource.urn) continue; // a chart's own CRDs: helm installs them first
+    // A manifest's kinds are resolved by the provider when it expands the manifest, also on a first
+    // preview, from the CRDs it applies itself (a ConfigFile's, a CustomResourceDefinition resource's),
+    // never from a Helm release's, which it does not see: on a new cluster that preview fails.
+    if (d.source.kind === "manifest" && installer.type === "kubernetes:helm.sh/v3:Release")
+      out.add(
+        `${who}: ${key} comes from Helm release ${installer.name}, which the provider cannot see on a first preview; apply that CRD as a manifest or a CustomResourceDefinition it depends on`,
+      );
     if (!closure(d.source.resource.urn).has(installer.urn))
       out.add(`${who}: ${key} is installed by ${installer.name}, which it does not wait for (dependsOn)`);
   }
