@@ -4,6 +4,7 @@
  * objects. Each check runs on every example stack, and once on a broken input that it must catch.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { exampleStacks } from "./fixtures";
@@ -19,6 +20,7 @@ import { blockedFlows, controlPlaneFlows, namespaceLabelsOf, platformFlows, pods
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
 import { StackFile, readStackFile, toStackConfig } from "./harness/stack-file";
 import { quotaFits } from "./harness/quota-fit";
+import { documentedRetainedGroups, retainedCrdGroups } from "./harness/retained-crds";
 import { parseConfig } from "../config/load";
 import { CHARTS } from "../lib/versions";
 
@@ -160,6 +162,14 @@ describe("charts: everything a stack deploys", { skip: unavailable }, () => {
 
       it("declares every custom resource, chart and manifest after what installs its CRD", async () => {
         assert.deepEqual(await orderingProblems(run, deployed.objects), []);
+      });
+
+      it("documents every CRD a destroy leaves behind (README: What pulumi destroy leaves behind)", () => {
+        const documented = documentedRetainedGroups(fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8"));
+        const missing = [...retainedCrdGroups(run, deployed.objects)].flatMap(([chart, groups]) =>
+          [...groups].filter((g) => !documented.get(chart)?.has(g)).map((g) => `${chart}: ${g}`),
+        );
+        assert.deepEqual(missing, []);
       });
 
       it("fits every pod of each namespace, charts' included, in its ResourceQuota at the autoscalers' maximum", (t) => {
@@ -314,6 +324,15 @@ describe("charts: each check catches what it is for", { skip: unavailable }, () 
       ),
       problems.join("\n"),
     );
+  });
+
+  it("a CRD left behind that the README does not list is reported", () => {
+    const readme = fs
+      .readFileSync(path.resolve(__dirname, "../README.md"), "utf8")
+      .replace(/(\| `kong` +\|[^|]*)`configuration\.konghq\.com`/, "$1");
+    const documented = documentedRetainedGroups(readme);
+    assert.equal(documented.get("kong")?.has("configuration.konghq.com"), false);
+    assert.ok(retainedCrdGroups(run, deployed.objects).get("kong")?.has("configuration.konghq.com"));
   });
 
   it("a custom resource that does not wait for its operator's release is reported", async () => {
