@@ -8,6 +8,10 @@
  *   DP_CLUSTER_BIN   a directory with prebuilt kube-apiserver, kube-controller-manager, kube-scheduler
  *                    and kubectl (default: the setup script's cache)
  *   DP_ETCD_BIN      a directory with a prebuilt etcd (default: the setup script's cache)
+ *   DP_KWOK_BIN      a directory with a prebuilt kwok (default: the setup script's cache)
+ *
+ * `startKwok` adds KWOK, which plays the kubelet for simulated nodes: pods scheduled there become
+ * Running without containers, as the stages file says.
  */
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -20,12 +24,17 @@ const cache = () => process.env.DP_TOOLS_CACHE ?? path.join(os.homedir(), ".cach
 export const kubeBin = () =>
   process.env.DP_CLUSTER_BIN ?? path.join(cache(), `kubernetes-${toolVersions.kubernetes}/bin`);
 const etcdBin = () => process.env.DP_ETCD_BIN ?? path.join(cache(), `etcd-${toolVersions.etcd}/bin`);
+const kwokBin = () => process.env.DP_KWOK_BIN ?? path.join(cache(), `kwok-${toolVersions.kwok}/bin`);
+
+/** The label that hands a node to KWOK (the simulated kubelet). */
+export const KWOK_NODE_LABEL = "dedicated-platform.test/kwok";
 
 /** Why the control plane cannot run here, or undefined when it can. */
 export function controlPlaneUnavailable(): string | undefined {
   for (const [dir, names] of [
     [kubeBin(), ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"]],
     [etcdBin(), ["etcd"]],
+    [kwokBin(), ["kwok"]],
   ] as const) {
     for (const n of names)
       if (!fs.existsSync(path.join(dir, n)))
@@ -315,6 +324,22 @@ export async function up(
     down(cp);
     throw e;
   }
+}
+
+/**
+ * Starts KWOK for the nodes labelled KWOK_NODE_LABEL=true, with the given Stage file. It renews each
+ * node's lease, so the node controller keeps them Ready; it serves nothing (no server address).
+ */
+export function startKwok(cp: ControlPlane, stagesFile: string): void {
+  cp.pids.kwok = start(cp.dir, "kwok", path.join(kwokBin(), "kwok"), [
+    `--kubeconfig=${cp.kubeconfig}`,
+    `--config=${stagesFile}`,
+    `--manage-nodes-with-label-selector=${KWOK_NODE_LABEL}=true`,
+    "--node-lease-duration-seconds=40",
+    "--cidr=10.244.0.0/16",
+    "--node-ip=10.240.0.1",
+  ]);
+  fs.writeFileSync(path.join(cp.dir, STATE), JSON.stringify(cp, null, 2));
 }
 
 /** Stops the control plane when this process exits, or on SIGINT/SIGTERM (then exits as it would have). */

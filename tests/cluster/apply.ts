@@ -84,6 +84,20 @@ export class ApiClient {
     });
   }
 
+  /** GET a path as JSON; throws on an error status. */
+  async get<T = unknown>(pathname: string): Promise<T> {
+    const r = await this.request("GET", pathname);
+    if (r.status !== 200) throw new Error(`GET ${pathname}: ${r.status} ${r.body.slice(0, 300)}`);
+    return JSON.parse(r.body) as T;
+  }
+
+  /** Sends a JSON body (POST, PUT, PATCH as merge patch) or a DELETE; throws on an error status. */
+  async send(method: "POST" | "PATCH" | "DELETE", pathname: string, body?: unknown): Promise<void> {
+    const contentType = method === "PATCH" ? "application/merge-patch+json" : "application/json";
+    const r = await this.request(method, pathname, body === undefined ? undefined : JSON.stringify(body), contentType);
+    if (r.status >= 300) throw new Error(`${method} ${pathname}: ${r.status} ${r.body.slice(0, 300)}`);
+  }
+
   /** The REST resource of a kind (its plural and scope), from discovery; null when the server lacks it. */
   async resourceOf(apiVersion: string, kind: string, fresh = false) {
     const key = `${apiVersion}/${kind}`;
@@ -147,8 +161,15 @@ async function crdsEstablished(client: ApiClient, names: string[], seconds = 60)
   return pending;
 }
 
-/** Applies a stack's objects to the control plane (CRDs and namespaces for real, the rest as a dry run). */
-export async function applyStack(cp: ControlPlane, deployed: DeployedObject[]): Promise<ApplyResult> {
+/**
+ * Applies a stack's objects to the control plane: CRDs and namespaces for real, the rest as a dry run,
+ * or (`dryRun: false`) for real too, so that the controllers, the scheduler and KWOK act on them.
+ */
+export async function applyStack(
+  cp: ControlPlane,
+  deployed: DeployedObject[],
+  { dryRun = true } = {},
+): Promise<ApplyResult> {
   const client = new ApiClient(cp);
   const result: ApplyResult = { applied: 0, skipped: {}, errors: [], warnings: [] };
   const record = async (o: K8sObject, dryRun: boolean) => {
@@ -173,7 +194,7 @@ export async function applyStack(cp: ControlPlane, deployed: DeployedObject[]): 
         result.skipped[o.kind] = (result.skipped[o.kind] ?? 0) + 1;
         continue;
       }
-      await record(o, true);
+      await record(o, dryRun);
     }
   } finally {
     client.close();
