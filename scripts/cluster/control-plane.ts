@@ -74,6 +74,42 @@ function openssl(dir: string, ...args: string[]) {
   execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
 }
 
+/** A key and a certificate signed by the run's CA: `<name>.key`, `<name>.crt`, with the given extensions. */
+function issue(dir: string, name: string, subject: string, extensions: string) {
+  fs.writeFileSync(path.join(dir, `${name}.ext`), extensions);
+  openssl(
+    dir,
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    subject,
+  );
+  openssl(
+    dir,
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    `${name}.crt`,
+    "-days",
+    "2",
+    "-extfile",
+    `${name}.ext`,
+  );
+}
+
 /** A CA, the API server's serving certificate, an admin client certificate and the service-account keys. */
 function makeCertificates(dir: string) {
   openssl(
@@ -92,73 +128,18 @@ function makeCertificates(dir: string) {
     "-subj",
     "/CN=dp-test-ca",
   );
-  fs.writeFileSync(
-    path.join(dir, "apiserver.ext"),
-    "subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\nextendedKeyUsage=serverAuth\n",
-  );
-  openssl(
-    dir,
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "apiserver.key",
-    "-out",
-    "apiserver.csr",
-    "-subj",
-    "/CN=kube-apiserver",
-  );
-  openssl(
-    dir,
-    "x509",
-    "-req",
-    "-in",
-    "apiserver.csr",
-    "-CA",
-    "ca.crt",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "apiserver.crt",
-    "-days",
-    "2",
-    "-extfile",
-    "apiserver.ext",
-  );
-  fs.writeFileSync(path.join(dir, "client.ext"), "extendedKeyUsage=clientAuth\n");
-  openssl(
-    dir,
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "admin.key",
-    "-out",
-    "admin.csr",
-    "-subj",
-    "/O=system:masters/CN=dp-test-admin",
-  );
-  openssl(
-    dir,
-    "x509",
-    "-req",
-    "-in",
-    "admin.csr",
-    "-CA",
-    "ca.crt",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "admin.crt",
-    "-days",
-    "2",
-    "-extfile",
-    "client.ext",
-  );
+  const sans = [
+    "IP:127.0.0.1",
+    "IP:10.0.0.1",
+    "DNS:localhost",
+    "DNS:kubernetes",
+    "DNS:kubernetes.default",
+    "DNS:kubernetes.default.svc",
+    "DNS:kubernetes.default.svc.cluster.local",
+  ];
+  issue(dir, "apiserver", "/CN=kube-apiserver", `subjectAltName=${sans.join(",")}\nextendedKeyUsage=serverAuth\n`);
+  // system:masters: the test harness acts as a cluster administrator, as the deployer does.
+  issue(dir, "admin", "/O=system:masters/CN=dp-test-admin", "extendedKeyUsage=clientAuth\n");
   openssl(dir, "genrsa", "-out", "sa.key", "2048");
   openssl(dir, "rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub");
 }
