@@ -190,10 +190,14 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
   }
 
   for (const [key, spec] of Object.entries(KEYS)) {
-    if ("required" in spec && spec.required && raw[fullKey(key)] === undefined) {
+    if (isRequired(key as KeyName) && raw[fullKey(key)] === undefined) {
       problems.push(`${fullKey(key)}: required but not set. ${spec.doc}`);
     }
   }
+
+  // A rule never runs on a key whose own value was refused (or is required and missing): its problem is
+  // reported once, above, and not again as a consequence in a rule built on a stand-in value.
+  const unusable = (key: KeyName) => values[key] === undefined && (raw[fullKey(key)] !== undefined || isRequired(key));
 
   const cloud = values.cloud as Cloud | undefined;
   const environment = (values.environment as Environment | undefined) ?? "production";
@@ -203,7 +207,8 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
   const existing = (values.existing as z.infer<typeof existingSchema> | undefined) ?? existingSchema.parse({});
 
   problems.push(...checkZones(cloud, zones, allowFewerZones));
-  problems.push(...checkNodePools(nodePools, values.nodePools !== undefined));
+  const poolsUsable = !unusable("nodePools");
+  if (poolsUsable) problems.push(...checkNodePools(nodePools, values.nodePools !== undefined));
   // An `existing` value that failed its own check is reported once, above: no rule on top of it.
   const existingFailed = raw[fullKey("existing")] !== undefined && values.existing === undefined;
   problems.push(...checkTarget(cloud, raw, existingFailed ? undefined : existing));
@@ -213,7 +218,7 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
   if (cloud === "aws" && aws) problems.push(...checkAws(aws, zones));
   const azure = values.azure as AzureConfig | undefined;
   if (cloud === "azure" && azure) problems.push(...checkAzure(azure, zones));
-  if (cloud !== undefined && cloud !== "existing") {
+  if (cloud !== undefined && cloud !== "existing" && poolsUsable) {
     nodePools.forEach((p, i) => {
       if (!p.machineType) {
         problems.push(`${fullKey("nodePools")}[${i}].machineType: required on cloud "${cloud}" (pool "${p.name}").`);
@@ -228,7 +233,8 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
   const services = images ? resolveServices(images, overrides) : {};
   problems.push(...checkServices(services, environment));
   const gateway = values.gateway as GatewayConfig | undefined;
-  if (gateway) problems.push(...checkGateway(gateway, services, environment));
+  // Without images there are no services to check routes against: that is one problem, already said.
+  if (gateway && !unusable("images")) problems.push(...checkGateway(gateway, services, environment));
   const observability = (values.observability as ObservabilityConfig | undefined) ?? observabilitySchema.parse({});
   const has = (k: string) => raw[fullKey(k)] !== undefined;
   if (has("datadogAppKey") && !has("datadogApiKey")) {
@@ -249,7 +255,7 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     problems.push(`${fullKey("email")} and ${fullKey("emailPassword")} are set together or not at all.`);
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
 
   const quotaOverrides = (values.namespaceQuotas ?? {}) as Partial<Record<Concern, QuotaOverride>>;
   const namespaceQuotas = Object.fromEntries(
@@ -339,6 +345,12 @@ function checkNodePools(pools: NodePoolConfig[], fromConfig: boolean): string[] 
     problems.push(`${key}: at least one pool with role "workload" is needed.`);
   }
   return problems;
+}
+
+/** Whether the key must be set (a `required` key of KEYS). */
+function isRequired(key: KeyName): boolean {
+  const spec = KEYS[key];
+  return "required" in spec && spec.required === true;
 }
 
 function checkTarget(

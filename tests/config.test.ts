@@ -4,8 +4,8 @@ import { describe, it } from "node:test";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
 import { KEYS } from "../config/schema";
-import { existingStack } from "./fixtures";
-import { toStackConfig } from "./harness/stack-file";
+import { configProblems, EXAMPLES_DIR, existingStack, withConfig } from "./fixtures";
+import { readStackFile, toStackConfig } from "./harness/stack-file";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -160,6 +160,26 @@ describe("stack config", () => {
       "kubeContext",
       "dedicated-platform:kubeconfig",
     );
+  });
+
+  it("reports a problem once, never again as a consequence in a rule built on the refused value", () => {
+    const gke = readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml"));
+    // Without images no service is resolved: the gateway's routes must not then be called "disabled".
+    const noImages = configProblems(withConfig(gke, { images: undefined }))
+      .split("\n")
+      .slice(1);
+    assert.equal(noImages.length, 1, noImages.join("\n"));
+    assert.match(noImages[0], /dedicated-platform:images: required but not set/);
+    // A refused pool list is not replaced by the default pools for the machine-type rule.
+    const onePool = configProblems(
+      withConfig(gke, {
+        nodePools: [{ name: "system", role: "system", machineType: "e2-standard-4", minPerZone: 1, maxPerZone: 2 }],
+      }),
+    )
+      .split("\n")
+      .slice(1);
+    assert.equal(onePool.length, 1, onePool.join("\n"));
+    assert.match(onePool[0], /dedicated-platform:nodePools = .*expected array to have >=2 items/);
   });
 
   it("refuses the removed render-to-YAML mode once, pointing at npm run render", () => {
