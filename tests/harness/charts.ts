@@ -65,11 +65,27 @@ export function chartArchive(pin: { chart: string; version: string }): string {
  * lib/versions.ts), or by its name on a mirror (a path or URL ending in that name).
  */
 export function manifestFile(location: string): string {
-  const upstream = Object.values(MANIFESTS) as string[];
-  const name = upstream.includes(location) ? manifestFileName(location) : path.basename(location);
-  const file = path.join(chartsDir(), "manifests", name);
+  const file = path.join(chartsDir(), "manifests", manifestName(location));
   if (!fs.existsSync(file)) throw new Error(`manifest ${location} has no offline copy in ${path.dirname(file)}`);
   return file;
+}
+
+/** A manifest's file name, whether the program loads it by its upstream URL or from a mirror. */
+export function manifestName(location: string): string {
+  return (Object.values(MANIFESTS) as string[]).includes(location)
+    ? manifestFileName(location)
+    : path.basename(location);
+}
+
+/** Objects cached as JSON under `key` in the temp directory, made by `produce` on a miss (written atomically). */
+function cached(key: string, produce: () => K8sObject[]): K8sObject[] {
+  const file = path.join(cacheDir, `${key}.json`);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as K8sObject[];
+  const objects = produce();
+  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(objects));
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
+  return objects;
 }
 
 /**
@@ -82,23 +98,19 @@ export function certManagerCrdsFromChart(): K8sObject[] {
   const key = createHash("sha256")
     .update(`cert-manager-crds ${archive} ${fs.statSync(archive).mtimeMs}`)
     .digest("hex");
-  const cached = path.join(cacheDir, `${key}.json`);
-  if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8")) as K8sObject[];
-  const args = [
-    "template",
-    "cert-manager",
-    archive,
-    "--set",
-    "crds.enabled=true",
-    "--kube-version",
-    DEFAULT_KUBE_VERSION,
-  ];
-  const text = execFileSync(helm()!, args, { maxBuffer: 64 << 20 }).toString();
-  const crds = parseObjects(text).filter((o) => o.kind === "CustomResourceDefinition");
-  fs.mkdirSync(cacheDir, { recursive: true });
-  fs.writeFileSync(`${cached}.${process.pid}.tmp`, JSON.stringify(crds));
-  fs.renameSync(`${cached}.${process.pid}.tmp`, cached);
-  return crds;
+  return cached(key, () => {
+    const args = [
+      "template",
+      "cert-manager",
+      archive,
+      "--set",
+      "crds.enabled=true",
+      "--kube-version",
+      DEFAULT_KUBE_VERSION,
+    ];
+    const text = execFileSync(helm()!, args, { maxBuffer: 64 << 20 }).toString();
+    return parseObjects(text).filter((o) => o.kind === "CustomResourceDefinition");
+  });
 }
 
 /** Where an object of a stack comes from: the program itself, a Helm release, or a manifest. */
@@ -150,24 +162,19 @@ export function renderRelease(r: CapturedResource, kubeVersion = DEFAULT_KUBE_VE
     .update(JSON.stringify([args, values, fs.statSync(archive).mtimeMs]))
     .digest("hex");
   // Kept as JSON: parsing the charts' YAML (CRDs of megabytes) is most of a cold render's cost.
-  const cached = path.join(cacheDir, `${key}.json`);
-  if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8")) as K8sObject[];
-  let text: string;
-  try {
-    text = execFileSync(helm()!, args, {
-      input: values,
-      stdio: ["pipe", "pipe", "pipe"],
-      maxBuffer: 256 << 20,
-    }).toString();
-  } catch (e) {
-    const stderr = (e as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`helm template of release ${name} (${pinOf(r).chart} ${pinOf(r).version}) failed: ${stderr}`);
-  }
-  const objects = parseObjects(text);
-  fs.mkdirSync(cacheDir, { recursive: true });
-  fs.writeFileSync(`${cached}.${process.pid}.tmp`, JSON.stringify(objects));
-  fs.renameSync(`${cached}.${process.pid}.tmp`, cached);
-  return objects;
+  return cached(key, () => {
+    try {
+      const text = execFileSync(helm()!, args, {
+        input: values,
+        stdio: ["pipe", "pipe", "pipe"],
+        maxBuffer: 256 << 20,
+      }).toString();
+      return parseObjects(text);
+    } catch (e) {
+      const stderr = (e as { stderr?: Buffer }).stderr?.toString().trim();
+      throw new Error(`helm template of release ${name} (${pinOf(r).chart} ${pinOf(r).version}) failed: ${stderr}`);
+    }
+  });
 }
 
 /** Every object of a multi-document YAML text (empty documents dropped; `List` kinds flattened). */

@@ -3,25 +3,22 @@
  * (rendered from the pinned chart) and of every manifest it loads, each attributed to its source.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
+import { Mirror, mirrorManifestObject } from "../../lib/mirror";
 import {
   certManagerCrdsFromChart,
   DeployedObject,
   kubeVersionOf,
   manifestFile,
+  manifestName,
   parseObjects,
   renderRelease,
 } from "./charts";
-import { manifestFileName } from "../../lib/mirror";
-import { MANIFESTS } from "../../lib/versions";
-import { Mirror, mirrorManifestObject } from "../../lib/mirror";
-import { isK8sObject, K8sObject } from "./query";
+import { apiGroupOf, isK8sObject, K8sObject } from "./query";
+import type { StackRun } from "./run-stack";
 
 /** A manifest's file name and objects: its offline copy, or (cert-manager's CRDs) the chart's. */
 function manifest(location: string): { name: string; objects: K8sObject[] } {
-  const name = (Object.values(MANIFESTS) as string[]).includes(location)
-    ? manifestFileName(location)
-    : path.basename(location);
+  const name = manifestName(location);
   if (name.startsWith("cert-manager-crds-")) {
     try {
       return { name, objects: manifestObjects(manifestFile(location)) };
@@ -38,7 +35,6 @@ function manifestObjects(file: string): K8sObject[] {
   if (!manifests.has(file)) manifests.set(file, parseObjects(fs.readFileSync(file, "utf8")));
   return structuredClone(manifests.get(file)!);
 }
-import type { StackRun } from "./run-stack";
 
 /** Built-in kinds that live outside namespaces (the rest of the built-ins are namespaced). */
 const CLUSTER_SCOPED = new Set([
@@ -75,11 +71,10 @@ export function namespacedKinds(objects: K8sObject[]): (o: K8sObject) => boolean
     crdScope.set(`${spec.group}/${spec.names.kind}`, spec.scope);
   }
   return (o) => {
-    const group = o.apiVersion.includes("/") ? o.apiVersion.slice(0, o.apiVersion.lastIndexOf("/")) : "";
-    const scope = crdScope.get(`${group}/${o.kind}`);
+    const scope = crdScope.get(`${apiGroupOf(o.apiVersion)}/${o.kind}`);
     if (scope) return scope === "Namespaced";
-    // Custom kinds whose CRD the stack does not install (ClusterIssuer is cert-manager's, cluster-wide).
-    if (o.kind === "ClusterIssuer" || o.kind.startsWith("Cluster")) return false;
+    // Custom kinds whose CRD the stack does not install: `Cluster*` ones (cert-manager's ClusterIssuer) are cluster-wide.
+    if (o.kind.startsWith("Cluster")) return false;
     return !CLUSTER_SCOPED.has(o.kind);
   };
 }
@@ -90,8 +85,8 @@ export interface Deployed {
   renderErrors: string[];
 }
 
-/** The objects of every release and manifest in a run, and the program's own, each with its source. */
 /**
+ * The objects of every release and manifest in a run, and the program's own, each with its source.
  * `mirror`: the stack's image mirror, for the manifest objects. The program rewrites their images with
  * a transform on the ConfigFile, which the mocks do not run: the same function is applied here.
  */

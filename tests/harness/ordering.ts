@@ -7,10 +7,8 @@
  */
 import type { DeployedObject } from "./charts";
 import { isBuiltInKind } from "./k8s-schema";
+import { apiGroupOf } from "./query";
 import type { CapturedResource, StackRun } from "./run-stack";
-
-const groupOf = (apiVersion: string) =>
-  apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "";
 
 /** `group/Kind` -> the captured resource that installs its CRD. */
 function crdInstallers(deployed: DeployedObject[]): Map<string, CapturedResource> {
@@ -54,7 +52,7 @@ export async function orderingProblems(run: StackRun, deployed: DeployedObject[]
   for (const d of deployed) {
     const o = d.object;
     if (o.kind === "CustomResourceDefinition" || (await isBuiltInKind(o.apiVersion, o.kind))) continue;
-    const key = `${groupOf(o.apiVersion)}/${o.kind}`;
+    const key = `${apiGroupOf(o.apiVersion)}/${o.kind}`;
     const installer = installers.get(key);
     const who =
       d.source.kind === "program"

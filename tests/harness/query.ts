@@ -18,6 +18,10 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
+/** The API group of an apiVersion: `apps/v1` -> `apps`, core `v1` -> "". */
+export const apiGroupOf = (apiVersion: string) =>
+  apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "";
+
 /** Types that declare one Kubernetes object per resource (not providers, Helm releases or YAML bundles). */
 export function isK8sObject(r: CapturedResource): boolean {
   return (
