@@ -3,6 +3,7 @@
  * message lists every problem (a typo'd key, a bad value, a missing key, a cross-key conflict)
  * before any resource is declared.
  */
+import { waveOf } from "./waves";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "../components/namespaces/catalog";
@@ -39,6 +40,8 @@ export interface PlatformConfig {
   cloud: Cloud;
   customer: string;
   environment: Environment;
+  /** Deployment wave on a merge to main (`config/waves.ts`). */
+  wave: number;
   /** Zones from config; undefined means "derive from the region" (cloud targets only). */
   zones?: string[];
   allowFewerZones: boolean;
@@ -267,6 +270,7 @@ export function parseConfig(raw: Record<string, string>, secretKeys: ReadonlySet
     cloud: cloud as Cloud,
     customer: values.customer as string,
     environment,
+    wave: waveOf(environment, values.wave as number | undefined),
     zones,
     allowFewerZones,
     protectData: (values.protectData as boolean | undefined) ?? environment !== "dev",

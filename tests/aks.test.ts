@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { toAzureCliLogin } from "../providers/aks/kubeconfig";
-import { EXAMPLES_DIR, withConfig, configProblems } from "./fixtures";
+import { STACKS_DIR, withConfig, configProblems } from "./fixtures";
 import { Inputs, objects, ofType } from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile } from "./harness/stack-file";
 
-const AKS = path.join(EXAMPLES_DIR, "Pulumi.hooli-aks.yaml");
+const AKS = path.join(STACKS_DIR, "Pulumi.hooli-aks.yaml");
 const input = (r: CapturedResource) => r.inputs as Inputs;
 const one = (run: StackRun, type: string) => {
   const found = ofType(run, type);

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
 import { KEYS } from "../config/schema";
-import { configProblems, EXAMPLES_DIR, existingStack, withConfig } from "./fixtures";
+import { configProblems, STACKS_DIR, existingStack, withConfig } from "./fixtures";
 import { readStackFile, toStackConfig } from "./harness/stack-file";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -163,7 +163,7 @@ describe("stack config", () => {
   });
 
   it("reports a problem once, never again as a consequence in a rule built on the refused value", () => {
-    const gke = readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml"));
+    const gke = readStackFile(path.join(STACKS_DIR, "Pulumi.globex-gke.yaml"));
     // Without images no service is resolved: the gateway's routes must not then be called "disabled".
     const noImages = configProblems(withConfig(gke, { images: undefined }))
       .split("\n")

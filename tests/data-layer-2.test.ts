@@ -6,7 +6,7 @@ import { ILM_POLICY, ilmPolicy, PIPELINE_INDEX_PATTERN } from "../components/dat
 import { MANIFESTS } from "../lib/versions";
 import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
-import { EXAMPLES_DIR, existingStack } from "./fixtures";
+import { STACKS_DIR, existingStack } from "./fixtures";
 import {
   byUrn,
   ingressSourceNamespaces,
@@ -40,7 +40,7 @@ function exposesElasticsearch(o: K8sObject & Inputs): boolean {
 describe("MongoDB, RabbitMQ and Elasticsearch", () => {
   let run: StackRun;
   before(async () => {
-    run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")));
+    run = await runStack(readStackFile(path.join(STACKS_DIR, "Pulumi.globex-gke.yaml")));
   });
 
   it("runs a 3-member MongoDB replica set, one member per zone, with a PDB and resources", () => {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { parseConfig } from "../config/load";
 import { CHARTS } from "../lib/versions";
-import { EXAMPLES_DIR, existingStack, withConfig, configProblems } from "./fixtures";
+import { STACKS_DIR, existingStack, withConfig, configProblems } from "./fixtures";
 import {
   byUrn,
   ingressSourceNamespaces,
@@ -55,7 +55,7 @@ function find(value: unknown, needle: string, at = ""): string[] {
 describe("data layer on an existing cluster (MinIO backend)", () => {
   let run: StackRun;
   before(async () => {
-    run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.acme-onprem.yaml")));
+    run = await runStack(readStackFile(path.join(STACKS_DIR, "Pulumi.acme-onprem.yaml")));
   });
 
   it("installs the operators from the pinned charts into the operators namespace", () => {
@@ -219,7 +219,7 @@ describe("data layer on an existing cluster (MinIO backend)", () => {
 describe("data layer on GKE", () => {
   let run: StackRun;
   before(async () => {
-    run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")));
+    run = await runStack(readStackFile(path.join(STACKS_DIR, "Pulumi.globex-gke.yaml")));
   });
 
   it("backs Postgres up to a GCS bucket through Workload Identity, not keys", () => {
@@ -293,7 +293,7 @@ describe("data layer config errors", () => {
 describe("data layer with the cloud object-storage backend (GKE)", () => {
   let run: StackRun;
   before(async () => {
-    const stack = withConfig(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")), {
+    const stack = withConfig(readStackFile(path.join(STACKS_DIR, "Pulumi.globex-gke.yaml")), {
       datastores: { objectStorage: { backend: "cloud" } },
     });
     run = await runStack(stack);
@@ -312,7 +312,7 @@ describe("data layer with the cloud object-storage backend (GKE)", () => {
 
 describe("first preview of a new stack", () => {
   it("declares the whole platform while the cluster's outputs are still unknown", async () => {
-    const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")), { preview: true });
+    const run = await runStack(readStackFile(path.join(STACKS_DIR, "Pulumi.globex-gke.yaml")), { preview: true });
     // Every pinned chart but the EKS-only ones: the GKE example uses cert-manager and has a Datadog key.
     const eksOnly = [
       CHARTS.clusterAutoscaler.chart,

@@ -6,13 +6,13 @@ import { before, describe, it } from "node:test";
 import { diagrams } from "../scripts/diagram";
 import { platformModel } from "../scripts/diagram/model";
 import { sequenceModel } from "../scripts/diagram/sequence";
-import { EXAMPLES_DIR } from "./fixtures";
+import { STACKS_DIR } from "./fixtures";
 import { flowAllowed, OUTSIDE } from "./harness/network-flows";
 import type { K8sObject } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
 import { readStackFile } from "./harness/stack-file";
 
-const STACK = path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml");
+const STACK = path.join(STACKS_DIR, "Pulumi.globex-gke.yaml");
 const DOCS = path.resolve(__dirname, "../docs");
 
 describe("diagrams", () => {
@@ -23,7 +23,7 @@ describe("diagrams", () => {
 
   it("are committed as generated from the current program (docs/platform-globex-gke.svg, docs/sequence-globex-gke.svg)", async () => {
     const { platform, sequence } = await diagrams(STACK);
-    const hint = "stale: run `npm run diagram -- examples/stacks/Pulumi.globex-gke.yaml` and commit the result";
+    const hint = "stale: run `npm run diagram -- stacks/Pulumi.globex-gke.yaml` and commit the result";
     assert.ok(
       fs.readFileSync(path.join(DOCS, "platform-globex-gke.svg"), "utf8") === platform,
       `platform picture ${hint}`,

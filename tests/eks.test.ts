@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { autoscalerTags } from "../providers/eks/nodes";
-import { EXAMPLES_DIR, withConfig, configProblems } from "./fixtures";
+import { STACKS_DIR, withConfig, configProblems } from "./fixtures";
 import { byUrn, Inputs, objects, ofType } from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, StackFile } from "./harness/stack-file";
 
-const EKS = path.join(EXAMPLES_DIR, "Pulumi.initech-eks.yaml");
+const EKS = path.join(STACKS_DIR, "Pulumi.initech-eks.yaml");
 const eksStack = (extra: Record<string, unknown>): StackFile => withConfig(readStackFile(EKS), extra);
 
 const one = (run: StackRun, type: string): CapturedResource => {

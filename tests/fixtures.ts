@@ -6,16 +6,15 @@ import { ConfigError } from "../config/errors";
 import { parseConfig } from "../config/load";
 import { StackFile, toStackConfig } from "./harness/stack-file";
 
-export const EXAMPLES_DIR = path.resolve(__dirname, "../examples/stacks");
+/** Pulumi.yaml's `stackConfigDir`: every customer stack file, and the project's own dev stack. */
+export const STACKS_DIR = path.resolve(__dirname, "../stacks");
 
-/** The example customer stacks, plus the project's own dev stack. */
-export const exampleStacks = () => [
-  ...fs
-    .readdirSync(EXAMPLES_DIR)
+/** Every committed stack file: the example customer stacks and the dev stack. */
+export const exampleStacks = () =>
+  fs
+    .readdirSync(STACKS_DIR)
     .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
-    .map((f) => path.join(EXAMPLES_DIR, f)),
-  path.resolve(__dirname, "../Pulumi.dev.yaml"),
-];
+    .map((f) => path.join(STACKS_DIR, f));
 
 /** A copy of `stack` where `extra` adds, overrides or (with undefined) removes keys, given without the namespace prefix. */
 export function withConfig(stack: StackFile, extra: Record<string, unknown>): StackFile {

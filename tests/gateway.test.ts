@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { ROUTED } from "../config/schema";
-import { EXAMPLES_DIR, existingStack, withConfig, configProblems } from "./fixtures";
+import { STACKS_DIR, existingStack, withConfig, configProblems } from "./fixtures";
 import { Inputs, isSecretAt, named, objects, ofType, resourceOf } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
 import { readStackFile } from "./harness/stack-file";
 import { chartsUnavailable } from "./harness/charts";
 import { deployedObjects } from "./harness/deployed";
 
-const GKE = path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml");
+const GKE = path.join(STACKS_DIR, "Pulumi.globex-gke.yaml");
 
 const release = (run: StackRun, chart: string) => {
   const r = ofType(run, "kubernetes:helm.sh/v3:Release").find((x) => x.inputs.chart === chart);
@@ -228,7 +228,7 @@ describe("gateway variants", () => {
   });
 
   it("uses a supplied TLS Secret without cert-manager, and JWTs on triggers when asked", async () => {
-    const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.acme-onprem.yaml")));
+    const run = await runStack(readStackFile(path.join(STACKS_DIR, "Pulumi.acme-onprem.yaml")));
     assert.equal(named(run, "Ingress", "portal", "dp-services").spec.tls[0].secretName, "acme-wildcard-tls");
     assert.equal(objects(run, "Certificate").length, 0);
     assert.equal(objects(run, "ClusterIssuer").length, 0);

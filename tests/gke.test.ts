@@ -7,12 +7,12 @@ import { buildCloud } from "../providers/gke";
 import { loadBalancerAnnotations, serviceAccountId } from "../providers/gke/seam";
 import { allocatable } from "../providers/gke/machine-types";
 import { NODE_ROLES } from "../providers/gke/node-identity";
-import { EXAMPLES_DIR, withConfig, configProblems } from "./fixtures";
+import { STACKS_DIR, withConfig, configProblems } from "./fixtures";
 import { byUrn, Inputs, objects, ofType } from "./harness/query";
 import { CapturedResource, runProgram, runStack, StackRun } from "./harness/run-stack";
 import { readStackFile, StackFile, toStackConfig } from "./harness/stack-file";
 
-const GKE_STACK = path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml");
+const GKE_STACK = path.join(STACKS_DIR, "Pulumi.globex-gke.yaml");
 
 const one = (run: StackRun, type: string): CapturedResource => {
   const found = ofType(run, type);

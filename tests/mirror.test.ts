@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { chartSource, image, manifestSource, mirrorPath } from "../lib/mirror";
 import { CHARTS, MANIFESTS } from "../lib/versions";
-import { configProblems, EXAMPLES_DIR, withConfig } from "./fixtures";
+import { configProblems, STACKS_DIR, withConfig } from "./fixtures";
 import { chartsDir, chartsUnavailable } from "./harness/charts";
 import { deployedObjects } from "./harness/deployed";
 import { podSpecOf } from "./harness/pod-security";
@@ -13,7 +13,7 @@ import { runStack, StackRun } from "./harness/run-stack";
 import { readStackFile } from "./harness/stack-file";
 
 const REGISTRY = "registry.corp.example/mirror";
-const STACK = readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml"));
+const STACK = readStackFile(path.join(STACKS_DIR, "Pulumi.globex-gke.yaml"));
 /** GKE (Datadog on), and EKS (its cloud add-ons are charts too). */
 const MIRRORED = ["Pulumi.globex-gke.yaml", "Pulumi.initech-eks.yaml"];
 
@@ -87,7 +87,7 @@ describe("mirror", () => {
     describe(`${file} installed from a mirror at the chart directory`, { skip: chartsUnavailable() }, () => {
       let run: StackRun;
       before(async () => {
-        const STACK = readStackFile(path.join(EXAMPLES_DIR, file));
+        const STACK = readStackFile(path.join(STACKS_DIR, file));
         const mirror = { charts: chartsDir(), registry: REGISTRY };
         // The platform's own images come from `images.registry`, the customer's registry already.
         const images = { ...(STACK.config!["dedicated-platform:images"] as object), registry: `${REGISTRY}/platform` };

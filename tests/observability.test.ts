@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { EXAMPLES_DIR, existingStack } from "./fixtures";
+import { STACKS_DIR, existingStack } from "./fixtures";
 import { Inputs, isSecretAt, K8sObject, named, objects, ofType, resourceOf } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
 import { readStackFile } from "./harness/stack-file";
@@ -53,7 +53,7 @@ function podLabelsOf(o: K8sObject & Inputs): Record<string, string> | undefined 
 describe("observability on GKE", () => {
   let run: StackRun;
   before(async () => {
-    run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")));
+    run = await runStack(readStackFile(path.join(STACKS_DIR, "Pulumi.globex-gke.yaml")));
   });
 
   it("runs 2 Prometheus replicas on different zones and 3 Alertmanagers, on zonal storage", () => {

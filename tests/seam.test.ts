@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as path from "node:path";
-import { EXAMPLES_DIR, existingStack } from "./fixtures";
+import { STACKS_DIR, existingStack } from "./fixtures";
 import { readStackFile } from "./harness/stack-file";
 import { runStack, StackRunError } from "./harness/run-stack";
 
@@ -19,7 +19,7 @@ describe("cloud seam", () => {
   });
 
   it("a GKE stack loads @pulumi/gcp and no other cloud SDK", async () => {
-    const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.globex-gke.yaml")));
+    const run = await runStack(readStackFile(path.join(STACKS_DIR, "Pulumi.globex-gke.yaml")));
     assert.ok(run.resources.some((r) => r.type === "gcp:container/cluster:Cluster"));
     assert.ok(loaded("@pulumi/gcp").length > 0);
     for (const sdk of CLOUD_SDKS.filter((s) => s !== "@pulumi/gcp"))
@@ -27,7 +27,7 @@ describe("cloud seam", () => {
   });
 
   it("an EKS stack loads @pulumi/aws and no other cloud SDK", async () => {
-    const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.initech-eks.yaml")));
+    const run = await runStack(readStackFile(path.join(STACKS_DIR, "Pulumi.initech-eks.yaml")));
     assert.ok(run.resources.some((r) => r.type === "aws:eks/cluster:Cluster"));
     assert.ok(loaded("@pulumi/aws").length > 0);
     for (const sdk of CLOUD_SDKS.filter((s) => s !== "@pulumi/aws" && s !== "@pulumi/gcp"))
@@ -42,7 +42,7 @@ describe("cloud seam", () => {
   });
 
   it("an AKS stack loads azure-native by submodule and no other cloud SDK", async () => {
-    const run = await runStack(readStackFile(path.join(EXAMPLES_DIR, "Pulumi.hooli-aks.yaml")));
+    const run = await runStack(readStackFile(path.join(STACKS_DIR, "Pulumi.hooli-aks.yaml")));
     assert.ok(run.resources.some((r) => r.type === "azure-native:containerservice:ManagedCluster"));
     const azure = loaded("@pulumi/azure-native");
     assert.ok(azure.length > 0);

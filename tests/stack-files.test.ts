@@ -24,7 +24,7 @@ describe("committed stack files", () => {
   }
 
   it("rejects a placeholder no provider can decrypt, and a value under another passphrase", () => {
-    const dev = read(path.resolve(__dirname, "../Pulumi.dev.yaml"));
+    const dev = read(path.resolve(__dirname, "../stacks/Pulumi.dev.yaml"));
     const placeholder = {
       config: { "dedicated-platform:emailPassword": { secure: "v1:EXAMPLE-ONLY-set-with-pulumi-config-set-secret" } },
     };
