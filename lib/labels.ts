@@ -21,3 +21,10 @@ export function standardLabels(args: LabelArgs): Record<string, string> {
     "app.kubernetes.io/managed-by": MANAGED_BY,
   };
 }
+
+/**
+ * On a datastore's custom resource: the platform accepts that this store can lose writes it
+ * acknowledged (asynchronous replication), and why. `npm run verify` fails a store that can lose
+ * acknowledged writes in a zone loss without it.
+ */
+export const ACCEPTS_WRITE_LOSS = "dedicated-platform.io/accepts-write-loss";

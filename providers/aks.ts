@@ -12,6 +12,7 @@ import type { PlatformConfig } from "../config/load";
 import { createCluster, toTotal } from "./aks/cluster";
 import { kubeconfigFor } from "./aks/kubeconfig";
 import { createStorageClass, loadBalancerAnnotations, makeObjectStore, makeWorkloadIdentity } from "./aks/seam";
+import { allocatable } from "./aks/vm-sizes";
 import type { BuildCloud, CloudTarget, NodePoolInfo } from "./types";
 
 export const AZURE_ZONES = ["1", "2", "3"];
@@ -48,6 +49,8 @@ export class AksCluster extends pulumi.ComponentResource {
       zones,
       minPerZone: toTotal(p, 1).minCount,
       maxPerZone: toTotal(p, 1).maxCount,
+      machineType: p.machineType,
+      allocatable: p.machineType ? allocatable(p.machineType) : undefined,
     }));
 
     this.target = {

@@ -37,6 +37,7 @@ export function existingNodePools(config: PlatformConfig, zones: string[]): Node
     zones,
     minPerZone: p.minPerZone,
     maxPerZone: p.maxPerZone,
+    machineType: p.machineType,
     allocatable:
       p.allocatableCpu && p.allocatableMemory
         ? { cpu: quantityToNumber(p.allocatableCpu), memory: quantityToNumber(p.allocatableMemory) }

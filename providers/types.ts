@@ -15,6 +15,8 @@ export interface NodePoolInfo {
   zones: string[];
   minPerZone: number;
   maxPerZone: number;
+  /** The cloud's machine type (GKE machine type, EC2 instance type, Azure VM size), when configured. */
+  machineType?: string;
   /** Allocatable capacity of one node, when known (cores, bytes); used by capacity checks. */
   allocatable?: { cpu: number; memory: number };
 }

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DatastoresConfig } from "../../config/schema";
 import { Connection, serviceHost } from "../common/contracts";
-import { standardLabels } from "../../lib/labels";
+import { standardLabels, ACCEPTS_WRITE_LOSS } from "../../lib/labels";
 import { zoneAntiAffinity } from "../common/placement";
 import { RESTRICTED_CONTAINER, restrictedPod } from "../../lib/security-context";
 import { IMAGES } from "../../lib/versions";
@@ -72,7 +72,16 @@ export class Redis extends pulumi.ComponentResource {
       {
         apiVersion: "redis.redis.opstreelabs.in/v1beta2",
         kind: "RedisReplication",
-        metadata: { name: REPLICATION_NAME, namespace: args.namespace, labels },
+        metadata: {
+          name: REPLICATION_NAME,
+          namespace: args.namespace,
+          labels,
+          // Replication is asynchronous: a Sentinel failover can drop the last writes the old master
+          // acknowledged. The platform keeps caches and rate-limit counters here, rebuilt on a miss.
+          annotations: {
+            [ACCEPTS_WRITE_LOSS]: "caches and counters only, rebuilt on a miss; asynchronous replication",
+          },
+        },
         spec: {
           clusterSize: s.replicas,
           kubernetesConfig: {

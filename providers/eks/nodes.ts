@@ -96,6 +96,7 @@ export function createNodeGroups(name: string, args: NodeGroupsArgs, opts: pulum
       zones: args.zones,
       minPerZone: pool.minPerZone,
       maxPerZone: pool.maxPerZone,
+      machineType: pool.machineType,
       allocatable: pool.machineType ? allocatable(pool.machineType) : undefined,
     });
   }

@@ -65,6 +65,7 @@ export function createNodePools(
     zones: args.zones,
     minPerZone: p.minPerZone,
     maxPerZone: p.maxPerZone,
+    machineType: p.machineType,
     allocatable: p.machineType ? allocatable(p.machineType) : undefined,
   }));
   return { pools, info };

@@ -20,7 +20,10 @@ import { exampleStacks } from "../fixtures";
 import { chartsUnavailable, DeployedObject } from "../harness/charts";
 import { deployedObjects } from "../harness/deployed";
 import { runStack } from "../harness/run-stack";
+import type { StackPools } from "../harness/stack-pools";
 import { readStackFile } from "../harness/stack-file";
+import { disagreements } from "../../scripts/verify/agreement";
+import { workloadsOf } from "../../scripts/verify/workloads";
 import { ApiClient, applyStack, NOT_APPLIED } from "./apply";
 import {
   drillReport,
@@ -88,9 +91,12 @@ describe("a real control plane with nodes in 3 zones", { skip: unavailable }, ()
       let deployed: DeployedObject[];
       let namespaces: Set<string>;
       let settled: Workload[];
+      let pools: StackPools;
+      let prefix: string;
       before(async () => {
         const stack = readStackFile(file);
-        const pools = await stackPools(stack);
+        pools = await stackPools(stack);
+        prefix = String(stack.config?.["dedicated-platform:namespacePrefix"] ?? "dp");
         zones = pools.zones;
         ({ cp, client } = await cluster(simulatedNodes(pools.cloud, pools.zones, pools.pools)));
         const d = deployedObjects(await runStack(stack));
@@ -160,6 +166,17 @@ describe("a real control plane with nodes in 3 zones", { skip: unavailable }, ()
         const rows = drillReport(settled, afterLoss, zones[0], pdbs);
         t.diagnostic(`zone ${zones[0]} lost (${lost.length} nodes):\n${table(rows).join("\n")}`);
         assert.deepEqual(notServing(rows), []);
+        // The verify model's prediction for the same stack and zone, against what the scheduler did.
+        const model = workloadsOf(deployed, prefix, simulatedNodes(pools.cloud, zones, pools.pools).length);
+        const observed = settled.map((w) => ({
+          id: w.id,
+          desired: w.desired,
+          zones: w.zones,
+          servingAfter: rows.find((r) => r.workload === w.id)?.serving ?? false,
+        }));
+        const compared = observed.filter((o) => model.some((m) => m.id === o.id && !m.daemon));
+        assert.deepEqual(disagreements(observed, model, zones, zones[0]), []);
+        t.diagnostic(`the verify model agrees with the drill on ${compared.length} workloads`);
       });
     });
   }

@@ -2,12 +2,9 @@
  * Simulated nodes for a stack, and what the real controllers and scheduler make of its workloads on
  * them: where every pod runs, how replicas spread over the zones, and what a zone's loss does.
  */
-import { buildCloud } from "../../providers";
-import { readStackConfig } from "../../config/load";
 import type { NodePoolInfo } from "../../providers/types";
 import { KWOK_NODE_LABEL } from "../../scripts/cluster/control-plane";
-import { runProgram } from "../harness/run-stack";
-import type { StackFile } from "../harness/stack-file";
+export { stackPools } from "../harness/stack-pools";
 import type { ApiClient } from "./apply";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -19,16 +16,6 @@ export const ZONE = "topology.kubernetes.io/zone";
 const DEFAULT_ALLOCATABLE = { cpu: 8, memory: 32 * 2 ** 30 };
 /** At most this many simulated nodes per pool and zone (a pool's maximum may be large). */
 const MAX_NODES_PER_POOL_ZONE = 8;
-
-/** The node pools and zones the stack's cloud target reports through the seam (run under the mocks). */
-export async function stackPools(stack: StackFile): Promise<{ cloud: string; zones: string[]; pools: NodePoolInfo[] }> {
-  const run = await runProgram(stack, async () => {
-    const config = readStackConfig();
-    const target = await buildCloud(config);
-    return { cloud: config.cloud, zones: target.zones, pools: target.nodePools };
-  });
-  return run.outputs as { cloud: string; zones: string[]; pools: NodePoolInfo[] };
-}
 
 /** The Node objects: each pool's maximum per zone (no node autoscaler runs here), labelled as the clouds do. */
 export function simulatedNodes(cloud: string, zones: string[], pools: NodePoolInfo[]): Any[] {

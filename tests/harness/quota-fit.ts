@@ -24,7 +24,7 @@ export interface Usage {
   pods: number;
 }
 
-interface Defaults {
+export interface Defaults {
   request: { cpu?: number; memory?: number };
   limit: { cpu?: number; memory?: number };
 }
@@ -56,22 +56,38 @@ export function podUsage(spec: Any, d: Defaults): Usage {
   return { ...sum, pods: 1 };
 }
 
+/** The HPA or KEDA ScaledObject that scales a workload, if any. */
+export function autoscalerOf(o: Any, all: Any[]): Any | undefined {
+  const ns = o.metadata.namespace;
+  return all.find(
+    (a) =>
+      (a.kind === "HorizontalPodAutoscaler" || a.kind === "ScaledObject") &&
+      a.metadata?.namespace === ns &&
+      a.spec.scaleTargetRef?.name === o.metadata.name &&
+      (a.spec.scaleTargetRef.kind ?? "Deployment") === o.kind,
+  );
+}
+
 /** Replicas of a workload at the autoscalers' maximum (HPA or KEDA ScaledObject naming it). */
-function maxReplicas(o: Any, all: Any[], nodes: number): number {
+export function maxReplicas(o: Any, all: Any[], nodes: number): number {
   if (o.kind === "DaemonSet") return nodes;
   if (o.kind === "Job" || o.kind === "CronJob") return 1;
-  const ns = o.metadata.namespace;
-  for (const a of all) {
-    if ((a.kind !== "HorizontalPodAutoscaler" && a.kind !== "ScaledObject") || a.metadata?.namespace !== ns) continue;
-    const ref = a.spec.scaleTargetRef;
-    if (ref?.name === o.metadata.name && (ref.kind ?? "Deployment") === o.kind)
-      return a.spec.maxReplicas ?? a.spec.maxReplicaCount ?? 100;
-  }
+  const a = autoscalerOf(o, all);
+  if (a) return a.spec.maxReplicas ?? a.spec.maxReplicaCount ?? 100;
+  return o.spec?.replicas ?? 1;
+}
+
+/** Replicas of a workload at rest: the autoscaler's minimum (KEDA's default is 0, an HPA's 1), or `replicas`. */
+export function minReplicas(o: Any, all: Any[], nodes: number): number {
+  if (o.kind === "DaemonSet") return nodes;
+  if (o.kind === "Job" || o.kind === "CronJob") return 0;
+  const a = autoscalerOf(o, all);
+  if (a) return a.kind === "ScaledObject" ? (a.spec.minReplicaCount ?? 0) : (a.spec.minReplicas ?? 1);
   return o.spec?.replicas ?? 1;
 }
 
 /** Members and the pod spec each runs, for the datastore custom resources (their main containers). */
-function datastorePods(o: Any): { count: number; spec: Any }[] {
+export function datastorePods(o: Any): { count: number; spec: Any }[] {
   const s = o.spec ?? {};
   const container = (resources: Any, extra: Any[] = []) => ({ containers: [{ resources }, ...extra] });
   switch (o.kind) {
@@ -116,6 +132,19 @@ function datastorePods(o: Any): { count: number; spec: Any }[] {
   }
 }
 
+/** Each namespace's LimitRange container defaults, as the LimitRanger admission plugin applies them. */
+export function limitRangeDefaults(all: Any[]): Map<string, Defaults> {
+  const defaults = new Map<string, Defaults>();
+  for (const lr of all.filter((o) => o.kind === "LimitRange")) {
+    const c = (lr.spec.limits ?? []).find((l: Any) => l.type === "Container") ?? {};
+    defaults.set(lr.metadata.namespace, {
+      request: { cpu: q(c.defaultRequest?.cpu), memory: q(c.defaultRequest?.memory) },
+      limit: { cpu: q(c.default?.cpu), memory: q(c.default?.memory) },
+    });
+  }
+  return defaults;
+}
+
 export interface QuotaFit {
   namespace: string;
   quota: Usage;
@@ -137,14 +166,7 @@ const HARD: Record<string, keyof Usage> = {
 /** Each quota'd namespace: its quota, what its pods use at the maximum, and where it does not fit. */
 export function quotaFits(deployed: DeployedObject[], nodes: number): QuotaFit[] {
   const all = deployed.map((d) => d.object) as Any[];
-  const defaults = new Map<string, Defaults>();
-  for (const lr of all.filter((o) => o.kind === "LimitRange")) {
-    const c = (lr.spec.limits ?? []).find((l: Any) => l.type === "Container") ?? {};
-    defaults.set(lr.metadata.namespace, {
-      request: { cpu: q(c.defaultRequest?.cpu), memory: q(c.defaultRequest?.memory) },
-      limit: { cpu: q(c.default?.cpu), memory: q(c.default?.memory) },
-    });
-  }
+  const defaults = limitRangeDefaults(all);
   const out: QuotaFit[] = [];
   for (const rq of all.filter((o) => o.kind === "ResourceQuota")) {
     const ns = rq.metadata.namespace;

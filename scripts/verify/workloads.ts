@@ -1,0 +1,119 @@
+/**
+ * The workloads of a stack as the zone-loss and capacity model sees them: every Deployment,
+ * StatefulSet and DaemonSet (the program's and the charts'), and every datastore custom resource's
+ * members, each with its replicas at rest and at the autoscalers' maximum, its per-pod requests (the
+ * namespace's LimitRange defaults applied where a container declares none), its placement rules, and
+ * whether it is on the request path (a Service selects it in the gateway, identity or services
+ * namespaces: the platform stops serving without it).
+ */
+import type { DeployedObject } from "../../tests/harness/charts";
+import { podSpecOf } from "../../tests/harness/pod-security";
+import { datastorePods, limitRangeDefaults, maxReplicas, minReplicas, podUsage } from "../../tests/harness/quota-fit";
+import { placementOf, Placement, ZONE_KEY } from "./placement";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Any = any;
+
+/** Concerns whose workloads serve requests: without one of them the platform is down. */
+export const REQUEST_PATH_CONCERNS = ["gateway", "identity", "services"];
+
+export interface Workload {
+  id: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** `program`, the release or manifest it comes from, or `datastore`. */
+  source: string;
+  daemon: boolean;
+  datastore: boolean;
+  min: number;
+  max: number;
+  requests: { cpu: number; memory: number };
+  placement: Placement;
+  requestPath: boolean;
+}
+
+const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
+  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** Placement of a datastore custom resource's members (the operators' own placement fields). */
+function datastorePlacement(o: Any): Placement {
+  const s = o.spec ?? {};
+  switch (o.kind) {
+    case "Cluster":
+      return s.affinity?.topologyKey === ZONE_KEY && s.affinity?.podAntiAffinityType === "required"
+        ? { zoneAntiAffinity: "required" }
+        : {};
+    case "PerconaServerMongoDB":
+      return s.replsets?.[0]?.affinity?.antiAffinityTopologyKey === ZONE_KEY ? { zoneAntiAffinity: "required" } : {};
+    case "Elasticsearch":
+      return s.nodeSets?.every((n: Any) => n.zoneAwareness) ? { hardZoneSkew: 1 } : {};
+    case "Tenant":
+      return placementOf(s.pools?.[0] ?? {}, { "v1.min.io/tenant": o.metadata.name });
+    case "RabbitmqCluster":
+      return placementOf(s, { "app.kubernetes.io/name": o.metadata.name });
+    case "RedisReplication":
+    case "RedisSentinel":
+    case "Prometheus":
+    case "Alertmanager": {
+      const own =
+        s.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0]?.labelSelector?.matchLabels;
+      return placementOf(s, own ?? {});
+    }
+    default:
+      return {};
+  }
+}
+
+export function workloadsOf(deployed: DeployedObject[], prefix: string, nodes: number): Workload[] {
+  const all = deployed.map((d) => d.object) as Any[];
+  const defaults = limitRangeDefaults(all);
+  const services = all.filter((o) => o.kind === "Service");
+  const concernOf = (ns: string) => (ns.startsWith(`${prefix}-`) ? ns.slice(prefix.length + 1) : ns);
+  const out: Workload[] = [];
+  for (const d of deployed) {
+    const o = d.object as Any;
+    const ns = o.metadata?.namespace ?? "";
+    const source = d.source.kind === "program" ? "program" : d.source.name;
+    const usage = (spec: Any) => podUsage(spec, defaults.get(ns) ?? { request: {}, limit: {} });
+    if (["Deployment", "StatefulSet", "DaemonSet"].includes(o.kind)) {
+      const spec = podSpecOf(o);
+      const labels = o.spec?.template?.metadata?.labels ?? {};
+      const u = usage(spec);
+      const selected = services.some((s) => s.metadata.namespace === ns && matches(s.spec?.selector, labels));
+      out.push({
+        id: `${o.kind} ${ns}/${o.metadata.name}`,
+        kind: o.kind,
+        namespace: ns,
+        name: o.metadata.name,
+        source,
+        daemon: o.kind === "DaemonSet",
+        datastore: false,
+        min: minReplicas(o, all, nodes),
+        max: maxReplicas(o, all, nodes),
+        requests: { cpu: u.requestsCpu, memory: u.requestsMemory },
+        placement: placementOf(spec, labels),
+        requestPath: selected && REQUEST_PATH_CONCERNS.includes(concernOf(ns)),
+      });
+      continue;
+    }
+    datastorePods(o).forEach((p, i) => {
+      const u = usage(p.spec);
+      out.push({
+        id: `${o.kind} ${ns}/${o.metadata.name}${i ? ` #${i}` : ""}`,
+        kind: o.kind,
+        namespace: ns,
+        name: o.metadata.name,
+        source: "datastore",
+        daemon: false,
+        datastore: true,
+        min: p.count,
+        max: p.count,
+        requests: { cpu: u.requestsCpu, memory: u.requestsMemory },
+        placement: { ...datastorePlacement(o), toleratesSystemPool: false },
+        requestPath: false,
+      });
+    });
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
