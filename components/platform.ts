@@ -36,6 +36,7 @@ export class Platform extends pulumi.ComponentResource {
         quotas: config.namespaceQuotas,
         containerDefaults: config.containerDefaults,
         protectData: config.protectData,
+        environment: config.environment,
       },
       { parent: this },
     );

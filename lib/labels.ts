@@ -28,3 +28,8 @@ export function standardLabels(args: LabelArgs): Record<string, string> {
  * acknowledged writes in a zone loss without it.
  */
 export const ACCEPTS_WRITE_LOSS = "dedicated-platform.io/accepts-write-loss";
+
+/** On every platform namespace: the stack's environment (`dev`, `staging`, `production`). */
+export const ENVIRONMENT_ANNOTATION = "dedicated-platform/environment";
+/** On the platform namespaces that hold volumes (deleting one deletes its data). */
+export const HOLDS_DATA_ANNOTATION = "dedicated-platform/holds-data";

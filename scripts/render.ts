@@ -61,6 +61,21 @@ export function maskedChartObject(o: K8sObject): K8sObject {
   return copy as K8sObject;
 }
 
+/**
+ * One object as YAML that every reader takes the same way. kubectl, Helm and most scanners read YAML
+ * 1.1, where unquoted `on`, `yes` or `=` are not strings: the 1.1 schema quotes them (a chart's
+ * `value: "on"` must not come back as a boolean), and `=` (1.1's value key) is quoted by hand.
+ */
+export function toYaml(o: unknown): string {
+  const doc = new YAML.Document(o, { version: "1.1" });
+  YAML.visit(doc, {
+    Scalar(_, node) {
+      if (node.value === "=") node.type = "QUOTE_DOUBLE";
+    },
+  });
+  return doc.toString();
+}
+
 export interface RenderResult {
   files: string[];
   summary: string;
@@ -82,7 +97,7 @@ export function renderRun(run: StackRun, outDir: string, charts?: ChartObjects):
   const order = (o: K8sObject) => `${o.kind}/${o.metadata?.name ?? ""}`;
   for (const [file, objs] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     objs.sort((a, b) => order(a).localeCompare(order(b)));
-    const text = objs.map((o) => YAML.stringify(o, { sortMapEntries: false })).join("---\n");
+    const text = objs.map(toYaml).join("---\n");
     fs.writeFileSync(path.join(outDir, file), text);
     files.push(file);
   }
@@ -94,10 +109,7 @@ export function renderRun(run: StackRun, outDir: string, charts?: ChartObjects):
       bySource.set(file, [...(bySource.get(file) ?? []), maskedChartObject(d.object)]);
     }
     for (const [file, objs] of [...bySource].sort(([a], [b]) => a.localeCompare(b))) {
-      fs.writeFileSync(
-        path.join(outDir, file),
-        objs.map((o) => YAML.stringify(o, { sortMapEntries: false })).join("---\n"),
-      );
+      fs.writeFileSync(path.join(outDir, file), objs.map(toYaml).join("---\n"));
       files.push(file);
     }
   }

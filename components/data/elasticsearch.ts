@@ -251,7 +251,10 @@ export class Elasticsearch extends pulumi.ComponentResource {
                       valueFrom: { secretKeyRef: { name: `${ES_NAME}-es-elastic-user`, key: "elastic" } },
                     },
                   ],
-                  resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                  resources: {
+                    requests: { cpu: "10m", memory: "16Mi", "ephemeral-storage": "16Mi" },
+                    limits: { cpu: "100m", memory: "64Mi", "ephemeral-storage": "128Mi" },
+                  },
                   securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
                   volumeMounts: [
                     { name: "ca", mountPath: "/ca", readOnly: true },

@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_CONTAINER_RESOURCES } from "../../config/load";
-import { standardLabels } from "../../lib/labels";
+import { ENVIRONMENT_ANNOTATION, HOLDS_DATA_ANNOTATION, standardLabels } from "../../lib/labels";
 import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "./catalog";
 
 export interface PlatformNamespacesArgs {
@@ -22,6 +22,11 @@ export interface PlatformNamespacesArgs {
   containerDefaults?: typeof DEFAULT_CONTAINER_RESOURCES;
   /** Protect the namespaces that hold volumes: deleting a namespace deletes its PVCs. Default `true`. */
   protectData?: boolean;
+  /**
+   * The stack's environment, written to every namespace (`ENVIRONMENT_ANNOTATION`) so that checks
+   * outside the program (the policy pack) apply the rules that depend on it. Default `production`.
+   */
+  environment?: string;
 }
 
 /** Labels that select the cluster DNS pods (kube-dns/CoreDNS use this label on GKE, EKS, AKS and kind). */
@@ -60,7 +65,11 @@ export class PlatformNamespaces extends pulumi.ComponentResource {
               "pod-security.kubernetes.io/audit": level,
               "pod-security.kubernetes.io/warn": level,
             },
-            annotations: { "dedicated-platform/purpose": spec.purpose },
+            annotations: {
+              "dedicated-platform/purpose": spec.purpose,
+              [ENVIRONMENT_ANNOTATION]: args.environment ?? "production",
+              ...(spec.holdsData ? { [HOLDS_DATA_ANNOTATION]: "true" } : {}),
+            },
           },
         },
         { ...childOpts, protect: spec.holdsData && protectData },

@@ -49,7 +49,10 @@ export function createElasticsearchExporter(
                 ports: [{ name: "metrics", containerPort: 9114 }],
                 readinessProbe: { httpGet: { path: "/healthz", port: "metrics" } },
                 livenessProbe: { httpGet: { path: "/healthz", port: "metrics" } },
-                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                resources: {
+                  requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "32Mi" },
+                  limits: { cpu: "200m", memory: "128Mi", "ephemeral-storage": "256Mi" },
+                },
                 securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
                 volumeMounts: [{ name: "ca", mountPath: "/ca", readOnly: true }],
               },

@@ -5,7 +5,13 @@
  * namespace's logs to Elasticsearch. Platform logs go to Datadog, pipeline logs to Elasticsearch, and
  * neither goes to both.
  */
-import { CONTROLLER_RESOURCES, JOB_RESOURCES, NODE_AGENT_RESOURCES, OPERATOR_RESOURCES } from "../../lib/resources";
+import {
+  CONTROLLER_RESOURCES,
+  JOB_RESOURCES,
+  NODE_AGENT_RESOURCES,
+  OPERATOR_RESOURCES,
+  cpuAndMemory,
+} from "../../lib/resources";
 import { image } from "../../lib/mirror";
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
@@ -138,7 +144,8 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           "prometheus-node-exporter": { namespaceOverride: namespaces["node-agents"], resources: NODE_AGENT_RESOURCES },
           prometheusOperator: {
             resources: OPERATOR_RESOURCES,
-            prometheusConfigReloader: { resources: CONTROLLER_RESOURCES },
+            // The chart reads the reloader's cpu and memory one by one, no other key.
+            prometheusConfigReloader: { resources: cpuAndMemory(CONTROLLER_RESOURCES) },
             admissionWebhooks: { patch: { resources: JOB_RESOURCES } },
           },
           // Managed control planes expose no etcd/scheduler/controller-manager endpoints to scrape.

@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { quantityToNumber } from "../../config/quantities";
 import { createHash } from "node:crypto";
 import type { ServiceSettings } from "../../config/load";
 import { standardLabels } from "../../lib/labels";
@@ -107,6 +108,9 @@ export class PlatformService extends pulumi.ComponentResource {
       ),
     );
     const scratch = args.scratch ?? [];
+    // Ephemeral storage: the logs and writable layer, plus every emptyDir at its size limit (/tmp's
+    // 256Mi and the scratch volumes), so the kubelet evicts this pod only when it overruns its own.
+    const ephemeral = ephemeralStorage(["256Mi", ...scratch.map((v) => v.size)]);
     const httpProbe = (path: string) => ({ httpGet: { path, port: "http" } });
 
     const deployment = new k8s.apps.v1.Deployment(
@@ -141,8 +145,8 @@ export class PlatformService extends pulumi.ComponentResource {
                   ],
                   env,
                   resources: {
-                    requests: { cpu: settings.cpu, memory: settings.memory },
-                    limits: { cpu: settings.cpu, memory: settings.memory },
+                    requests: { cpu: settings.cpu, memory: settings.memory, "ephemeral-storage": ephemeral.request },
+                    limits: { cpu: settings.cpu, memory: settings.memory, "ephemeral-storage": ephemeral.limit },
                   },
                   readinessProbe: { ...httpProbe(spec.probes.readiness), periodSeconds: 5, failureThreshold: 3 },
                   livenessProbe: { ...httpProbe(spec.probes.liveness), periodSeconds: 10, failureThreshold: 3 },
@@ -267,4 +271,10 @@ export class PlatformService extends pulumi.ComponentResource {
     this.serviceAccountName = account.metadata.name;
     this.registerOutputs({ serviceName: this.serviceName });
   }
+}
+
+/** Requests 256Mi of ephemeral storage; limits it to 512Mi (logs, writable layer) plus the emptyDirs' sizes. */
+export function ephemeralStorage(emptyDirSizes: string[]): { request: string; limit: string } {
+  const mi = emptyDirSizes.reduce((a, q) => a + Math.ceil(quantityToNumber(q) / 2 ** 20), 512);
+  return { request: "256Mi", limit: `${mi}Mi` };
 }
