@@ -67,3 +67,49 @@ export function allowEgress(name: string, args: AllowEgressArgs, opts: pulumi.Cu
     opts,
   );
 }
+
+/** The cluster DNS pods, the one destination every namespace may reach (kube-dns/CoreDNS carry this label on GKE, EKS, AKS and kind). */
+export const KUBE_DNS = {
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+};
+
+/**
+ * A namespace's isolation: `default-deny` (no ingress, no egress for any pod) and `allow-dns-egress`.
+ * Every other flow is an explicit allow rule (allowIngress, allowEgress). `name` prefixes the two
+ * resources' names (`<name>-default-deny`, `<name>-allow-dns`).
+ */
+export function isolate(
+  name: string,
+  args: { namespace: pulumi.Input<string>; labels: Record<string, string> },
+  opts: pulumi.CustomResourceOptions,
+) {
+  const meta = (policyName: string) => ({ name: policyName, namespace: args.namespace, labels: args.labels });
+  return [
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-default-deny`,
+      { metadata: meta("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+      opts,
+    ),
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-dns`,
+      {
+        metadata: meta("allow-dns-egress"),
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [KUBE_DNS],
+              ports: [
+                { protocol: "UDP", port: 53 },
+                { protocol: "TCP", port: 53 },
+              ],
+            },
+          ],
+        },
+      },
+      opts,
+    ),
+  ];
+}

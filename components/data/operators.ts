@@ -14,7 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { pinnedRelease } from "../../lib/helm";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../../lib/labels";
-import { allowEgress, allowIngress } from "../common/network-policies";
+import { allowEgress, allowIngress, isolate } from "../common/network-policies";
 import { RESTRICTED_CONTAINER, RESTRICTED_POD_IMAGE_USER } from "../../lib/security-context";
 import { CHARTS, ChartPin, MANIFESTS } from "../../lib/versions";
 
@@ -205,6 +205,38 @@ export class Operators extends pulumi.ComponentResource {
       },
       o,
     );
+    // The RabbitMQ operator's namespace comes from its manifest, with no NetworkPolicy: the
+    // platform's isolation there too. The operator reaches the Kubernetes API (by port: its address
+    // is not selectable) and the clusters it manages; the API server calls its webhook (9443).
+    const rabbitOpts = { ...o, dependsOn: [this.rabbitmq] };
+    const rabbitLabels = standardLabels({ name: "rabbitmq-operator", instance: args.customer, component: "operators" });
+    isolate(`${name}-rabbitmq-system`, { namespace: RABBITMQ_OPERATOR_NAMESPACE, labels: rabbitLabels }, rabbitOpts);
+    allowEgress(
+      `${name}-rabbitmq-operator-egress`,
+      {
+        namespace: RABBITMQ_OPERATOR_NAMESPACE,
+        podLabels: {},
+        policyName: "operator-egress",
+        labels: rabbitLabels,
+        externalPorts: [443, 6443],
+        to: [{ peers: args.managedNamespaces.map((namespace) => ({ namespace })) }],
+      },
+      rabbitOpts,
+    );
+    allowIngress(
+      `${name}-rabbitmq-operator-webhook`,
+      {
+        namespace: RABBITMQ_OPERATOR_NAMESPACE,
+        podLabels: {},
+        policyName: "operator-webhook",
+        labels: rabbitLabels,
+        rules: [{ from: [], ports: [9443] }],
+      },
+      rabbitOpts,
+    );
     this.registerOutputs({});
   }
 }
+
+/** The namespace the RabbitMQ Cluster Operator's manifest creates for itself. */
+export const RABBITMQ_OPERATOR_NAMESPACE = "rabbitmq-system";

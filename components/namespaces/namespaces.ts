@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_CONTAINER_RESOURCES } from "../../config/load";
 import { ENVIRONMENT_ANNOTATION, HOLDS_DATA_ANNOTATION, standardLabels } from "../../lib/labels";
+import { isolate } from "../common/network-policies";
 import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "./catalog";
 
 export interface PlatformNamespacesArgs {
@@ -28,12 +29,6 @@ export interface PlatformNamespacesArgs {
    */
   environment?: string;
 }
-
-/** Labels that select the cluster DNS pods (kube-dns/CoreDNS use this label on GKE, EKS, AKS and kind). */
-const KUBE_DNS = {
-  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-};
 
 export class PlatformNamespaces extends pulumi.ComponentResource {
   /** Namespace name per concern; resolves once the Namespace exists. */
@@ -78,31 +73,7 @@ export class PlatformNamespaces extends pulumi.ComponentResource {
       names[concern] = namespace;
       const meta = (suffix: string) => ({ name: suffix, namespace, labels });
 
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${concern}-default-deny`,
-        { metadata: meta("default-deny"), spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
-        childOpts,
-      );
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${concern}-allow-dns`,
-        {
-          metadata: meta("allow-dns-egress"),
-          spec: {
-            podSelector: {},
-            policyTypes: ["Egress"],
-            egress: [
-              {
-                to: [KUBE_DNS],
-                ports: [
-                  { protocol: "UDP", port: 53 },
-                  { protocol: "TCP", port: 53 },
-                ],
-              },
-            ],
-          },
-        },
-        childOpts,
-      );
+      isolate(`${name}-${concern}`, { namespace, labels }, childOpts);
       new k8s.core.v1.ResourceQuota(
         `${name}-${concern}-quota`,
         {
