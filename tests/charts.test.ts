@@ -18,10 +18,9 @@ import { Level, podSecurityViolations } from "./harness/pod-security";
 import type { K8sObject } from "./harness/query";
 import { blockedFlows, controlPlaneFlows, namespaceLabelsOf, platformFlows, podsOf } from "./harness/reachability";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
-import { StackFile, readStackFile, toStackConfig } from "./harness/stack-file";
+import { StackFile, parseStackFile, readStackFile } from "./harness/stack-file";
 import { quotaFits } from "./harness/quota-fit";
 import { documentedRetainedGroups, retainedCrdGroups } from "./harness/retained-crds";
-import { parseConfig } from "../config/load";
 import { CHARTS } from "../lib/versions";
 
 const unavailable = chartsUnavailable();
@@ -85,8 +84,7 @@ function valueFindings(run: StackRun): string[] {
 
 /** The most nodes the stack's pools may ever run (DaemonSets put a pod on each). */
 function maxNodes(stack: StackFile): number {
-  const { values, secretKeys } = toStackConfig(stack);
-  const config = parseConfig(values, new Set(secretKeys));
+  const config = parseStackFile(stack);
   return config.nodePools.reduce((n, p) => n + p.maxPerZone, 0) * (config.zones?.length ?? 3);
 }
 

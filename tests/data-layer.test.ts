@@ -2,7 +2,6 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { parseConfig } from "../config/load";
 import { CHARTS } from "../lib/versions";
 import { STACKS_DIR, existingStack, withConfig, configProblems } from "./fixtures";
 import {
@@ -19,7 +18,7 @@ import {
   soleObject,
 } from "./harness/query";
 import { CapturedResource, runStack, StackRun } from "./harness/run-stack";
-import { readStackFile, toStackConfig } from "./harness/stack-file";
+import { parseStackFile, readStackFile } from "./harness/stack-file";
 
 const ZONE = "topology.kubernetes.io/zone";
 
@@ -269,10 +268,8 @@ describe("data layer config errors", () => {
     const msg = problems({ datastores: { postgres: { instances: 1 }, redis: { replicas: 2 } } });
     assert.match(msg, /datastores\.postgres\.instances = 1: at least 3/);
     assert.match(msg, /datastores\.redis\.replicas = 2: at least 3/);
-    const { values, secretKeys } = toStackConfig(
-      existingStack({ environment: "dev", datastores: { postgres: { instances: 1 } } }),
-    );
-    assert.equal(parseConfig(values, new Set(secretKeys)).datastores.postgres.instances, 1);
+    const config = parseStackFile(existingStack({ environment: "dev", datastores: { postgres: { instances: 1 } } }));
+    assert.equal(config.datastores.postgres.instances, 1);
   });
 
   it("rejects the cloud backend on a target without a cloud store", () => {

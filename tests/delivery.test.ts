@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { parseConfig } from "../config/load";
 import { affectedStacks, stackOfFile, stacksIn } from "../scripts/delivery/affected";
 import { cloudLeftoverChecks } from "../scripts/delivery/cloud-leftovers";
 import { driftReport, driftedResources } from "../scripts/delivery/drift-report";
@@ -13,15 +12,11 @@ import { stackInfo } from "../scripts/delivery/stack-info";
 import { platformNamespaces, teardown } from "../scripts/delivery/teardown";
 import { deployPlan } from "../scripts/delivery/waves";
 import { chartsDir } from "./harness/charts";
-import { readStackFile, StackFile, toStackConfig } from "./harness/stack-file";
+import { parseStackFile as config, readStackFile } from "./harness/stack-file";
 import { configProblems, existingStack, STACKS_DIR, withConfig } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACKS = ["acme-onprem", "dev", "globex-gke", "hooli-aks", "initech-eks"];
-const config = (stack: StackFile) => {
-  const { values, secretKeys } = toStackConfig(stack);
-  return parseConfig(values, new Set(secretKeys));
-};
 
 describe("affected stacks", () => {
   it("lists every stack file of stacks/", () => assert.deepEqual(stacksIn(ROOT), STACKS));
@@ -66,7 +61,7 @@ describe("waves", () => {
   });
 
   it("follows the environment when no wave is set, and the wave key when it is", () => {
-    const info = (stack: StackFile) => config(stack);
+    const info = config;
     assert.equal(info(existingStack({ environment: "staging" })).wave, 2);
     assert.equal(info(existingStack({ environment: "production" })).wave, 3);
     assert.equal(info(existingStack({ environment: "production", wave: 1 })).wave, 1);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { parseConfig, readStackConfig } from "../config/load";
+import { readStackConfig } from "../config/load";
 import { buildCloud } from "../providers/gke";
 import { loadBalancerAnnotations, serviceAccountId } from "../providers/gke/seam";
 import { allocatable } from "../providers/gke/machine-types";
@@ -10,7 +10,7 @@ import { NODE_ROLES } from "../providers/gke/node-identity";
 import { STACKS_DIR, withConfig, configProblems } from "./fixtures";
 import { byUrn, Inputs, objects, ofType } from "./harness/query";
 import { CapturedResource, runProgram, runStack, StackRun } from "./harness/run-stack";
-import { readStackFile, StackFile, toStackConfig } from "./harness/stack-file";
+import { parseStackFile, readStackFile, StackFile } from "./harness/stack-file";
 
 const GKE_STACK = path.join(STACKS_DIR, "Pulumi.globex-gke.yaml");
 
@@ -213,8 +213,7 @@ describe("GKE config errors", () => {
   });
 
   it("turns deletion protection off by default only on dev stacks", () => {
-    const { values, secretKeys } = toStackConfig(gkeStack({ environment: "dev" }));
-    assert.equal(parseConfig(values, new Set(secretKeys)).gcp?.deletionProtection, false);
+    assert.equal(parseStackFile(gkeStack({ environment: "dev" })).gcp?.deletionProtection, false);
   });
 });
 

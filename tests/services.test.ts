@@ -3,11 +3,10 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { CATALOG, SERVICE_NAMES } from "../components/services/catalog";
 import { ConfigError } from "../config/errors";
-import { parseConfig } from "../config/load";
 import { existingStack } from "./fixtures";
 import { Inputs, named as namedObject, isSecretAt, K8sObject, objects, resourceOf } from "./harness/query";
 import { runStack, StackRun } from "./harness/run-stack";
-import { mockSecret, toStackConfig } from "./harness/stack-file";
+import { mockSecret, parseStackFile } from "./harness/stack-file";
 
 const NS = "dp-services";
 
@@ -215,10 +214,7 @@ describe("platform services", () => {
 });
 
 describe("services config", () => {
-  const parse = (extra: Record<string, unknown>) => {
-    const { values, secretKeys } = toStackConfig(existingStack(extra));
-    return parseConfig(values, new Set(secretKeys));
-  };
+  const parse = (extra: Record<string, unknown>) => parseStackFile(existingStack(extra));
   const problems = (extra: Record<string, unknown>) => {
     try {
       parse(extra);

@@ -5,8 +5,7 @@
  * region or location, empty for `existing`).
  */
 import * as path from "node:path";
-import { parseConfig } from "../../config/load";
-import { readStackFile, toStackConfig } from "../../tests/harness/stack-file";
+import { parseStackFile, readStackFile } from "../../tests/harness/stack-file";
 import { STACKS_DIR } from "./affected";
 
 export interface StackInfo {
@@ -21,8 +20,7 @@ export interface StackInfo {
 export const stackFilePath = (root: string, stack: string) => path.join(root, STACKS_DIR, `Pulumi.${stack}.yaml`);
 
 export function stackInfo(root: string, stack: string): StackInfo {
-  const { values, secretKeys } = toStackConfig(readStackFile(stackFilePath(root, stack)));
-  const c = parseConfig(values, new Set(secretKeys));
+  const c = parseStackFile(readStackFile(stackFilePath(root, stack)));
   const region = c.gcp?.region ?? c.aws?.region ?? c.azure?.location ?? "";
   return { stack, cloud: c.cloud, environment: c.environment, wave: c.wave, protectData: c.protectData, region };
 }

@@ -23,8 +23,8 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { CONCERNS } from "../../components/namespaces/catalog";
-import { parseConfig, PlatformConfig } from "../../config/load";
-import { readStackFile, toStackConfig } from "../../tests/harness/stack-file";
+import type { PlatformConfig } from "../../config/load";
+import { parseStackFile, readStackFile } from "../../tests/harness/stack-file";
 import { CloudNames, cloudLeftoverChecks, LeftoverCheck } from "./cloud-leftovers";
 
 /** Custom resources whose operators create StatefulSets and claim volumes (see components/data/). */
@@ -183,8 +183,7 @@ async function main() {
     );
     process.exit(2);
   }
-  const { values, secretKeys } = toStackConfig(readStackFile(path.resolve(stackFile)));
-  const config = parseConfig(values, new Set(secretKeys));
+  const config = parseStackFile(readStackFile(path.resolve(stackFile)));
   const kube = [
     ...(option(args, "--kubeconfig") ? ["--kubeconfig", option(args, "--kubeconfig")!] : []),
     ...(option(args, "--context") ? ["--context", option(args, "--context")!] : []),

@@ -5,12 +5,11 @@
  * same harness as the tests), charts rendered from the pinned archives, and the node pools and zones
  * the cloud target reports through the seam.
  */
-import { parseConfig, PlatformConfig } from "../../config/load";
 import { chartsUnavailable } from "../../tests/harness/charts";
 import { deployedObjects } from "../../tests/harness/deployed";
 import { isK8sObject, K8sObject } from "../../tests/harness/query";
 import { runStack } from "../../tests/harness/run-stack";
-import { StackFile, toStackConfig } from "../../tests/harness/stack-file";
+import { parseStackFile, StackFile } from "../../tests/harness/stack-file";
 import { stackPools, StackPools } from "../../tests/harness/stack-pools";
 import { capacityEnvelope, CapacityEnvelope, fits, gib, Resources } from "./capacity";
 import { stackCost, StackCost } from "./cost";
@@ -115,8 +114,7 @@ export function failuresOf(zonesReport: ZoneReport[], capacity: CapacityEnvelope
 }
 
 export async function verifyStack(stackName: string, stack: StackFile): Promise<Verification> {
-  const { values, secretKeys } = toStackConfig(stack);
-  const config: PlatformConfig = parseConfig(values, new Set(secretKeys));
+  const config = parseStackFile(stack);
   const seam = await stackPools(stack);
   const run = await runStack(stack, { stackName });
   const unavailable = chartsUnavailable();

@@ -10,10 +10,10 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { controlPlaneUnavailable, ControlPlane, down, kubectl, up } from "../../scripts/cluster/control-plane";
-import { parseConfig, PlatformConfig } from "../../config/load";
+import type { PlatformConfig } from "../../config/load";
 import { platformNamespaces, teardown } from "../../scripts/delivery/teardown";
 import { STACKS_DIR } from "../fixtures";
-import { readStackFile, toStackConfig } from "../harness/stack-file";
+import { parseStackFile, readStackFile } from "../harness/stack-file";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -28,8 +28,7 @@ describe("teardown on a control plane", { skip: controlPlaneUnavailable() }, () 
 
   before(async () => {
     cp = await up();
-    const { values, secretKeys } = toStackConfig(readStackFile(path.join(STACKS_DIR, "Pulumi.dev.yaml")));
-    config = parseConfig(values, new Set(secretKeys));
+    config = parseStackFile(readStackFile(path.join(STACKS_DIR, "Pulumi.dev.yaml")));
     for (const ns of platformNamespaces(config)) apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
   });
   after(() => cp && down(cp));

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import YAML from "yaml";
+import { parseConfig, PlatformConfig } from "../../config/load";
 
 export interface StackFile {
   config?: Record<string, unknown>;
@@ -37,4 +38,10 @@ export function toStackConfig(stack: StackFile): StackConfig {
     }
   }
   return { values, secretKeys };
+}
+
+/** A stack file's config as the program parses it (throws the program's ConfigError on a bad one). */
+export function parseStackFile(stack: StackFile): PlatformConfig {
+  const { values, secretKeys } = toStackConfig(stack);
+  return parseConfig(values, new Set(secretKeys));
 }
