@@ -9,7 +9,8 @@
 import type { DeployedObject } from "../../tests/harness/charts";
 import { podSpecOf } from "../../tests/harness/pod-security";
 import { datastorePods, limitRangeDefaults, maxReplicas, minReplicas, podUsage } from "../../tests/harness/quota-fit";
-import { placementOf, Placement, ZONE_KEY } from "./placement";
+import { memberPlacement } from "./datastore-placement";
+import { placementOf, Placement } from "./placement";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -35,35 +36,6 @@ export interface Workload {
 
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-
-/** Placement of a datastore custom resource's members (the operators' own placement fields). */
-function datastorePlacement(o: Any): Placement {
-  const s = o.spec ?? {};
-  switch (o.kind) {
-    case "Cluster":
-      return s.affinity?.topologyKey === ZONE_KEY && s.affinity?.podAntiAffinityType === "required"
-        ? { zoneAntiAffinity: "required" }
-        : {};
-    case "PerconaServerMongoDB":
-      return s.replsets?.[0]?.affinity?.antiAffinityTopologyKey === ZONE_KEY ? { zoneAntiAffinity: "required" } : {};
-    case "Elasticsearch":
-      return s.nodeSets?.every((n: Any) => n.zoneAwareness) ? { hardZoneSkew: 1 } : {};
-    case "Tenant":
-      return placementOf(s.pools?.[0] ?? {}, { "v1.min.io/tenant": o.metadata.name });
-    case "RabbitmqCluster":
-      return placementOf(s, { "app.kubernetes.io/name": o.metadata.name });
-    case "RedisReplication":
-    case "RedisSentinel":
-    case "Prometheus":
-    case "Alertmanager": {
-      const own =
-        s.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0]?.labelSelector?.matchLabels;
-      return placementOf(s, own ?? {});
-    }
-    default:
-      return {};
-  }
-}
 
 export function workloadsOf(deployed: DeployedObject[], prefix: string, nodes: number): Workload[] {
   const all = deployed.map((d) => d.object) as Any[];
@@ -110,7 +82,7 @@ export function workloadsOf(deployed: DeployedObject[], prefix: string, nodes: n
         min: p.count,
         max: p.count,
         requests: { cpu: u.requestsCpu, memory: u.requestsMemory },
-        placement: { ...datastorePlacement(o), toleratesSystemPool: false },
+        placement: { ...memberPlacement(o, i), toleratesSystemPool: false },
         requestPath: false,
       });
     });

@@ -2,7 +2,8 @@
  * Each datastore custom resource of a stack, read into its store's rule (one module per store beside
  * this file) for the loss of one zone. Members lost are the worst case the placement rules allow.
  */
-import { placementOf, Placement, worstPerZone, ZONE_KEY } from "../placement";
+import { memberPlacement } from "../datastore-placement";
+import { Placement, worstPerZone } from "../placement";
 import { elasticsearchRule } from "./elasticsearch";
 import { erasureSetSize, minioRule } from "./minio";
 import { mongodbRule } from "./mongodb";
@@ -25,13 +26,6 @@ function texts(objects: Any[], namespace: string): string[] {
     .filter((v): v is string => typeof v === "string");
 }
 
-/** The placement of a CloudNativePG Cluster's instances (`spec.affinity`; its default is preferred anti-affinity per host). */
-function cnpgPlacement(s: Any): Placement {
-  const a = s.affinity ?? {};
-  const onZone = (a.topologyKey ?? "kubernetes.io/hostname") === ZONE_KEY && a.enablePodAntiAffinity !== false;
-  return { zoneAntiAffinity: onZone ? (a.podAntiAffinityType === "required" ? "required" : "preferred") : undefined };
-}
-
 export function datastoreVerdicts(objects: Any[], zones: string[], lostZone: string): QuorumVerdict[] {
   const out: QuorumVerdict[] = [];
   const lostOf = (n: number, p: Placement) => (zones.includes(lostZone) ? worstPerZone(n, p, zones) : 0);
@@ -41,7 +35,7 @@ export function datastoreVerdicts(objects: Any[], zones: string[], lostZone: str
       case "Cluster": {
         if (!o.apiVersion?.startsWith("postgresql.cnpg.io/")) break;
         const instances = s.instances ?? 1;
-        const lost = lostOf(instances, cnpgPlacement(s));
+        const lost = lostOf(instances, memberPlacement(o));
         const sync = s.postgresql?.synchronous;
         out.push({
           store: "PostgreSQL (CloudNativePG)",
@@ -59,11 +53,9 @@ export function datastoreVerdicts(objects: Any[], zones: string[], lostZone: str
         break;
       }
       case "PerconaServerMongoDB":
-        for (const r of s.replsets ?? []) {
+        (s.replsets ?? []).forEach((r: Any, i: number) => {
           const members = r.size ?? 3;
-          const p: Placement =
-            r.affinity?.antiAffinityTopologyKey === ZONE_KEY ? { zoneAntiAffinity: "required" } : placementOf(r);
-          const lost = lostOf(members, p);
+          const lost = lostOf(members, memberPlacement(o, i));
           out.push({
             store: "MongoDB (Percona)",
             object: `${ref(o)} replset ${r.name ?? "rs0"}`,
@@ -72,17 +64,17 @@ export function datastoreVerdicts(objects: Any[], zones: string[], lostZone: str
             accepted: accepted(o),
             ...mongodbRule({ members, lost, writeConcern: "majority" }),
           });
-        }
+        });
         break;
       case "Elasticsearch": {
-        const sets = (s.nodeSets ?? []) as Any[];
+        const sets = ((s.nodeSets ?? []) as Any[]).map((n, i) => ({
+          ...n,
+          lost: lostOf(n.count ?? 1, memberPlacement(o, i)),
+        }));
         const isMaster = (n: Any) => !n.config?.["node.roles"] || n.config["node.roles"].includes("master");
-        // ECK's zoneAwareness spreads a node set over the zones (DoNotSchedule, maxSkew 1) and sets awareness.
-        const place = (n: Any): Placement =>
-          n.zoneAwareness ? { hardZoneSkew: 1 } : placementOf(n.podTemplate?.spec ?? {});
         const masters = sets.filter(isMaster).reduce((a, n) => a + (n.count ?? 1), 0);
-        const mastersLost = sets.filter(isMaster).reduce((a, n) => a + lostOf(n.count ?? 1, place(n)), 0);
-        const dataNodesLost = sets.reduce((a, n) => a + lostOf(n.count ?? 1, place(n)), 0);
+        const mastersLost = sets.filter(isMaster).reduce((a, n) => a + n.lost, 0);
+        const dataNodesLost = sets.reduce((a, n) => a + n.lost, 0);
         const found = texts(objects, o.metadata.namespace).flatMap((t) =>
           [...t.matchAll(/"?number_of_replicas"?\s*:\s*"?(\d+)/g)].map((m) => Number(m[1])),
         );
@@ -105,7 +97,7 @@ export function datastoreVerdicts(objects: Any[], zones: string[], lostZone: str
       }
       case "RabbitmqCluster": {
         const nodes = s.replicas ?? 1;
-        const lost = lostOf(nodes, placementOf(s, { "app.kubernetes.io/name": o.metadata.name }));
+        const lost = lostOf(nodes, memberPlacement(o));
         const quorum = /default_queue_type\s*=\s*quorum/.test(s.rabbitmq?.additionalConfig ?? "");
         out.push({
           store: "RabbitMQ (Cluster Operator)",
@@ -122,12 +114,9 @@ export function datastoreVerdicts(objects: Any[], zones: string[], lostZone: str
           (x) => x.kind === "RedisSentinel" && x.metadata.namespace === o.metadata.namespace,
         );
         const redis = s.clusterSize ?? 1;
-        const own = (x: Any) =>
-          x.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0]?.labelSelector
-            ?.matchLabels ?? {};
-        const redisLost = lostOf(redis, placementOf(s, own(o)));
+        const redisLost = lostOf(redis, memberPlacement(o));
         const sentinels = sentinel?.spec?.clusterSize ?? 0;
-        const sentinelsLost = sentinel ? lostOf(sentinels, placementOf(sentinel.spec, own(sentinel))) : 0;
+        const sentinelsLost = sentinel ? lostOf(sentinels, memberPlacement(sentinel)) : 0;
         out.push({
           store: "Redis with Sentinel (OT-Container-Kit)",
           object: ref(o),
@@ -145,12 +134,12 @@ export function datastoreVerdicts(objects: Any[], zones: string[], lostZone: str
         break;
       }
       case "Tenant":
-        for (const pool of s.pools ?? []) {
+        (s.pools ?? []).forEach((pool: Any, i: number) => {
           const servers = pool.servers ?? 1;
           const volumes = pool.volumesPerServer ?? 1;
           const drives = servers * volumes;
           const setSize = erasureSetSize(drives);
-          const serversLost = lostOf(servers, placementOf(pool, { "v1.min.io/tenant": o.metadata.name }));
+          const serversLost = lostOf(servers, memberPlacement(o, i));
           // A set's drives are spread evenly over the servers: it loses its share of the lost servers' drives.
           const lost = Math.ceil((serversLost * volumes * setSize) / drives);
           const parityText = texts(objects, o.metadata.namespace)
@@ -164,7 +153,7 @@ export function datastoreVerdicts(objects: Any[], zones: string[], lostZone: str
             accepted: accepted(o),
             ...minioRule({ setSize, parity: parityText ? Number(parityText) : undefined, lost }),
           });
-        }
+        });
         break;
     }
   }
