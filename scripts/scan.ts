@@ -55,7 +55,8 @@ function documents(dir: string): { file: string; docs: { line: number; object: A
       let line = 1;
       for (const part of text.split(/^---\n/m)) {
         docs.push({ line, object: YAML.parse(part) });
-        line += part.split("\n").length - 1 + 1;
+        // The part's lines, and the `---` line after it.
+        line += part.split("\n").length;
       }
       return { file: f, docs };
     });

@@ -19,6 +19,9 @@ export const CONCERNS = [
 ] as const;
 export type Concern = (typeof CONCERNS)[number];
 
+/** A concern's namespace: `<prefix>-<concern>` (`dp-data`). */
+export const namespaceName = (prefix: string, concern: Concern) => `${prefix}-${concern}`;
+
 export interface ConcernSpec {
   /** What runs there (documentation, also written to the namespace's description annotation). */
   purpose: string;

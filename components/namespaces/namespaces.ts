@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_CONTAINER_RESOURCES } from "../../config/load";
 import { ENVIRONMENT_ANNOTATION, HOLDS_DATA_ANNOTATION, standardLabels } from "../../lib/labels";
 import { isolate } from "../common/network-policies";
-import { CONCERN_SPECS, CONCERNS, Concern, Quota } from "./catalog";
+import { CONCERN_SPECS, CONCERNS, Concern, namespaceName, Quota } from "./catalog";
 
 export interface PlatformNamespacesArgs {
   /** Kubernetes provider every object is created with (required: never the ambient kubeconfig). */
@@ -52,7 +52,7 @@ export class PlatformNamespaces extends pulumi.ComponentResource {
         `${name}-${concern}`,
         {
           metadata: {
-            name: `${prefix}-${concern}`,
+            name: namespaceName(prefix, concern),
             labels: {
               ...labels,
               "pod-security.kubernetes.io/enforce": level,

@@ -22,7 +22,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { CONCERNS } from "../../components/namespaces/catalog";
+import { CONCERNS, namespaceName } from "../../components/namespaces/catalog";
 import type { PlatformConfig } from "../../config/load";
 import { parseStackFile, readStackFile } from "../../tests/harness/stack-file";
 import { CloudNames, cloudLeftoverChecks, LeftoverCheck } from "./cloud-leftovers";
@@ -62,7 +62,8 @@ export function refusal(config: PlatformConfig): string | undefined {
   return undefined;
 }
 
-export const platformNamespaces = (config: PlatformConfig) => CONCERNS.map((c) => `${config.namespacePrefix}-${c}`);
+export const platformNamespaces = (config: PlatformConfig) =>
+  CONCERNS.map((c) => namespaceName(config.namespacePrefix, c));
 
 interface Item {
   metadata: { name: string; namespace?: string };

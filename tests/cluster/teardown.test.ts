@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { controlPlaneUnavailable, ControlPlane, down, kubectl, up } from "../../scripts/cluster/control-plane";
+import { namespaceName } from "../../components/namespaces/catalog";
 import type { PlatformConfig } from "../../config/load";
 import { platformNamespaces, teardown } from "../../scripts/delivery/teardown";
 import { STACKS_DIR } from "../fixtures";
@@ -34,8 +35,8 @@ describe("teardown on a control plane", { skip: controlPlaneUnavailable() }, () 
   after(() => cp && down(cp));
 
   it("removes load balancers, StatefulSets, claims and their disks, and waits for each", async () => {
-    const data = `${config.namespacePrefix}-data`;
-    const gateway = `${config.namespacePrefix}-gateway`;
+    const data = namespaceName(config.namespacePrefix, "data");
+    const gateway = namespaceName(config.namespacePrefix, "gateway");
     const lb = (name: string, namespace: string) => ({
       apiVersion: "v1",
       kind: "Service",
