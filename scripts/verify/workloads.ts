@@ -9,6 +9,7 @@
 import type { DeployedObject } from "../../tests/harness/charts";
 import { podSpecOf } from "../../tests/harness/pod-security";
 import { datastorePods, limitRangeDefaults, maxReplicas, minReplicas, podUsage } from "../../tests/harness/quota-fit";
+import { selects } from "../../policy/rules/pods";
 import { memberPlacement } from "./datastore-placement";
 import { placementOf, Placement } from "./placement";
 
@@ -34,9 +35,6 @@ export interface Workload {
   requestPath: boolean;
 }
 
-const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
-  !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-
 export function workloadsOf(deployed: DeployedObject[], prefix: string, nodes: number): Workload[] {
   const all = deployed.map((d) => d.object) as Any[];
   const defaults = limitRangeDefaults(all);
@@ -52,7 +50,7 @@ export function workloadsOf(deployed: DeployedObject[], prefix: string, nodes: n
       const spec = podSpecOf(o);
       const labels = o.spec?.template?.metadata?.labels ?? {};
       const u = usage(spec);
-      const selected = services.some((s) => s.metadata.namespace === ns && matches(s.spec?.selector, labels));
+      const selected = services.some((s) => s.metadata.namespace === ns && selects(s.spec?.selector, labels));
       out.push({
         id: `${o.kind} ${ns}/${o.metadata.name}`,
         kind: o.kind,
