@@ -206,6 +206,17 @@ describe("EKS target", () => {
     );
     assert.match(cluster.spec.backup.barmanObjectStore.destinationPath, /^s3:\/\//);
   });
+
+  it("gives static keys (MongoDB's backups) to an IAM user of their own, whose policy names only that bucket", () => {
+    const user = one(run, "aws:iam/user:User");
+    const policy = one(run, "aws:iam/userPolicy:UserPolicy");
+    const key = one(run, "aws:iam/accessKey:AccessKey");
+    // The provider names the user; the policy and the key must be that user's.
+    assert.equal(input(policy).user, `${user.name}-mock`);
+    assert.equal(input(key).user, `${user.name}-mock`);
+    const resources = JSON.parse(String(input(policy).policy)).Statement.flatMap((st: Inputs) => st.Resource);
+    assert.ok(resources.length > 0 && resources.every((r: string) => r.includes("mongo-backups")), String(resources));
+  });
 });
 
 describe("EKS variants", () => {

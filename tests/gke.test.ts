@@ -129,7 +129,11 @@ describe("GKE target", () => {
     );
     assert.equal(subnet.privateIpGoogleAccess, true);
     assert.equal(cluster.networkingMode, "VPC_NATIVE");
-    one(run, "gcp:compute/routerNat:RouterNat");
+    // The NAT is the stack's router's (named by the provider), in the cluster's region.
+    const router = one(run, "gcp:compute/router:Router");
+    const nat = one(run, "gcp:compute/routerNat:RouterNat").inputs as Inputs;
+    assert.equal(nat.router, `${router.name}-mock`);
+    assert.equal(nat.region, router.inputs.region);
     const rules = ofType(run, "gcp:compute/firewall:Firewall");
     assert.equal(rules.length, 2);
     for (const r of rules) assert.ok(!(r.inputs.sourceRanges as string[]).includes("0.0.0.0/0"));

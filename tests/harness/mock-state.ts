@@ -22,6 +22,9 @@ const COMPUTED: Record<string, (args: MockResourceArgs) => State> = {
     name: `projects/mock-project/serviceAccounts/${a.inputs.accountId}@mock-project.iam.gserviceaccount.com`,
   }),
   "gcp:kms/keyRing:KeyRing": (a) => ({ name: a.name }),
+  // Auto-named by the provider when the program gives no name: the NAT and the user's policy and key
+  // refer to them by it.
+  "gcp:compute/router:Router": (a) => ({ name: a.inputs.name ?? `${a.name}-mock` }),
   "gcp:storage/bucket:Bucket": (a) => ({ url: `gs://${a.inputs.name}` }),
   "aws:eks/cluster:Cluster": (a) => ({
     name: a.inputs.name,
@@ -33,6 +36,7 @@ const COMPUTED: Record<string, (args: MockResourceArgs) => State> = {
     arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/MOCK",
   }),
   "aws:iam/role:Role": (a) => ({ arn: `arn:aws:iam::123456789012:role/${a.name}`, name: a.name }),
+  "aws:iam/user:User": (a) => ({ name: a.inputs.name ?? `${a.name}-mock` }),
   "aws:kms/key:Key": (a) => ({ arn: `arn:aws:kms:eu-central-1:123456789012:key/${a.name}`, keyId: a.name }),
   "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
   "aws:s3/bucket:Bucket": (a) => ({

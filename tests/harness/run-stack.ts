@@ -64,6 +64,8 @@ export interface CapturedResource {
   ignoreChanges: string[];
   /** URNs this resource was known by before (`aliases` given as URNs). */
   aliases: string[];
+  /** Every alias the registration carried, given as URNs or specs: the SDK classes add their own. */
+  aliasCount: number;
 }
 
 export interface StackRun {
@@ -114,6 +116,7 @@ function capture(req: RegisterRequest, urn: string): CapturedResource {
       .getAliasesList()
       .map((a) => a.getUrn())
       .filter(Boolean),
+    aliasCount: req.getAliasesList().length,
   };
 }
 
