@@ -15,7 +15,14 @@ runStack(readStackFile(stackFile)).then(
     if (registrationsFile) {
       const registrations: Registration[] = run.resources.map(
         ({ type, name, urn, parent, provider, custom, inputs, aliasCount }) => ({
-          ...{ type, name, urn, parent, provider, custom, inputs, aliasCount },
+          type,
+          name,
+          urn,
+          parent,
+          provider,
+          custom,
+          inputs,
+          aliasCount,
         }),
       );
       fs.writeFileSync(registrationsFile, JSON.stringify(registrations));

@@ -44,22 +44,23 @@ const pattern = (glob: string) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]
 export const objectName = (o: Any) =>
   `${o?.kind ?? "?"} ${o?.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o?.metadata?.name ?? "?"}`;
 
+/** The YAML files of a render directory, relative to it. */
+const yamlFiles = (dir: string) =>
+  fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".yaml"));
+
 /** The YAML files of a render directory, each with its documents' objects and first lines. */
 function documents(dir: string): { file: string; docs: { line: number; object: Any }[] }[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".yaml"))
-    .map((f) => {
-      const text = fs.readFileSync(path.join(dir, f), "utf8");
-      const docs: { line: number; object: Any }[] = [];
-      let line = 1;
-      for (const part of text.split(/^---\n/m)) {
-        docs.push({ line, object: YAML.parse(part) });
-        // The part's lines, and the `---` line after it.
-        line += part.split("\n").length;
-      }
-      return { file: f, docs };
-    });
+  return yamlFiles(dir).map((f) => {
+    const text = fs.readFileSync(path.join(dir, f), "utf8");
+    const docs: { line: number; object: Any }[] = [];
+    let line = 1;
+    for (const part of text.split(/^---\n/m)) {
+      docs.push({ line, object: YAML.parse(part) });
+      // The part's lines, and the `---` line after it.
+      line += part.split("\n").length;
+    }
+    return { file: f, docs };
+  });
 }
 
 function run(cmd: string, args: string[]): string {
@@ -134,18 +135,18 @@ export function checkov(dir: string): Finding[] {
 }
 
 export function kubeScore(dir: string): Finding[] {
-  const files = documents(dir).map((d) => path.join(dir, d.file));
+  // kube-score reads the files itself: only their names are needed here.
+  const files = yamlFiles(dir).map((f) => path.join(dir, f));
   const out = JSON.parse(run("kube-score", ["score", "--output-format", "json", ...files]) || "[]");
   const findings: Finding[] = [];
   for (const o of out)
     for (const c of o.checks ?? []) {
       if (c.skipped || (c.grade !== 1 && c.grade !== 5)) continue;
-      const object = `${o.type_meta?.kind} ${o.object_meta?.namespace ? `${o.object_meta.namespace}/` : ""}${o.object_meta?.name}`;
       findings.push({
         scanner: "kube-score",
         id: c.check.id,
         severity: c.grade === 1 ? "CRITICAL" : "WARNING",
-        object,
+        object: objectName({ kind: o.type_meta?.kind, metadata: o.object_meta }),
         title: c.check.name,
         gated: c.grade === 1,
       });
@@ -173,10 +174,11 @@ export interface Gate {
 }
 
 export function gate(findings: Finding[], entries: SkipEntry[]): Gate {
-  const gated = findings.filter((f) => f.gated);
-  const open = gated.filter((f) => !skips(f, entries));
-  const used = new Set(gated.map((f) => skips(f, entries)).filter((e): e is SkipEntry => !!e));
-  return { open, skipped: gated.length - open.length, unusedSkips: entries.filter((e) => !used.has(e)) };
+  // Each gated finding with the entry that skips it, matched once.
+  const matched = findings.filter((f) => f.gated).map((f) => ({ f, entry: skips(f, entries) }));
+  const open = matched.filter((m) => !m.entry).map((m) => m.f);
+  const used = new Set(matched.map((m) => m.entry));
+  return { open, skipped: matched.length - open.length, unusedSkips: entries.filter((e) => !used.has(e)) };
 }
 
 function main() {

@@ -195,6 +195,9 @@ export const PUBLIC_REGISTRIES = [
   "registry.datadoghq.com",
 ];
 
+/** The registry a container's image is pulled from ("" when the image is not a plain string). */
+const registryOf = (c: Any) => (typeof c.image === "string" ? parseImage(c.image).registry : "");
+
 export const imagesFromRegistries: Rule = {
   name: "images-from-known-registries",
   group: "workloads",
@@ -207,15 +210,13 @@ export const imagesFromRegistries: Rule = {
     const own = new Set(
       workloads(stack, true)
         .filter(({ r }) => r.origin === "program")
-        .flatMap(({ spec }) =>
-          containers(spec).map(({ c }) => (typeof c.image === "string" ? parseImage(c.image).registry : "")),
-        ),
+        .flatMap(({ spec }) => containers(spec).map(({ c }) => registryOf(c))),
     );
     const known = new Set([...PUBLIC_REGISTRIES, ...own]);
     return perContainer(
       stack,
       (c) => {
-        const registry = typeof c.image === "string" ? parseImage(c.image).registry : "";
+        const registry = registryOf(c);
         return known.has(registry) ? undefined : `image ${c.image} is from ${registry}, not a registry of this stack`;
       },
       true,

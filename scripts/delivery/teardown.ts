@@ -79,6 +79,11 @@ export async function teardown(config: PlatformConfig, o: TeardownOptions): Prom
       namespaces.has(i.metadata.namespace ?? ""),
     );
   const ref = (i: Item) => `${i.metadata.namespace}/${i.metadata.name}`;
+  /** Of `names` (namespace/name), those the cluster still lists as `resource`. */
+  const stillListed = (resource: string, names: Set<string>) => () =>
+    list(resource)
+      .map(ref)
+      .filter((r) => names.has(r));
   const remove = (resource: string, items: Item[]) => {
     for (const i of items)
       o.kubectl([
@@ -108,11 +113,7 @@ export async function teardown(config: PlatformConfig, o: TeardownOptions): Prom
   );
   remove("service", loadBalancers);
   const lbNames = new Set(loadBalancers.map(ref));
-  const left = await waitUntil("Service", () =>
-    list("services")
-      .map(ref)
-      .filter((r) => lbNames.has(r)),
-  );
+  const left = await waitUntil("Service", stillListed("services", lbNames));
 
   // 2. Whatever would claim volumes again.
   const served = new Set(o.kubectl(["api-resources", "-o", "name"]).split("\n"));
@@ -140,13 +141,7 @@ export async function teardown(config: PlatformConfig, o: TeardownOptions): Prom
   o.log(`teardown: ${claims.length} PersistentVolumeClaims, ${volumes.length} bound volumes set to Delete`);
   remove("persistentvolumeclaim", claims);
   const claimNames = new Set(claims.map(ref));
-  left.push(
-    ...(await waitUntil("PersistentVolumeClaim", () =>
-      list("persistentvolumeclaims")
-        .map(ref)
-        .filter((r) => claimNames.has(r)),
-    )),
-  );
+  left.push(...(await waitUntil("PersistentVolumeClaim", stillListed("persistentvolumeclaims", claimNames))));
   const volumeNames = new Set(volumes);
   const pvs = () =>
     (JSON.parse(o.kubectl(["get", "persistentvolumes", "-o", "json"])).items as Item[])
